@@ -290,8 +290,8 @@ class MailSettings(object):
                 continue
             port = server['port']
             if port in foreign_ports:
-                other = 'POP3/IMAP' if name == 'smtp' else 'SMTP'
-                warnings.append('%s.port %d is a %s port: the POP and SMTP ports look swapped' % (name, port, other))
+                other = 'a POP3/IMAP' if name == 'smtp' else 'an SMTP'
+                warnings.append('%s.port %d is %s port: the POP and SMTP ports look swapped' % (name, port, other))
             if server['security'] == 'ssl' and port in (25, 587, 110):
                 warnings.append('%s.security ssl means implicit TLS, but port %d normally expects a plaintext greeting%s'
                                 % (name, port, ' and STARTTLS: use security: starttls' if name == 'smtp' else ': check the port'))
@@ -354,4 +354,5 @@ def render_keymap(keymap, order=MANAGED_KEYS):
     """Text for a diff: one ``key=value`` line per present key, in a stable order."""
     known = [key for key in order if keymap.get(key) is not None]
     extra = sorted(key for key in keymap if key not in order and keymap[key] is not None)
-    return ''.join('%s=%s\n' % (key, keymap[key]) for key in known + extra)
+    # Multi-line values (the advanced properties) are shown with \n so each key stays on one diff line.
+    return ''.join('%s=%s\n' % (key, keymap[key].replace('\n', '\\n')) for key in known + extra)
