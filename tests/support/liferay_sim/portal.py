@@ -1,0 +1,267 @@
+"""The simulated portal: instances, users, configuration layers, preferences and the mail-session cache."""
+
+import base64
+import json
+import logging
+import os
+import threading
+import time
+
+from . import getter, mailsession, osgi, preferences, sender
+from .envdecode import read_env_file
+from .properties import load_portal_properties
+
+LOG = logging.getLogger("liferay_sim.portal")
+
+FIRST_COMPANY_ID = 20097
+TEMP_OBFUSCATION_VALUE = "TEMP_OBFUSCATION_VALUE"
+GENERATIONS = ("7.4", "2025.q4")
+P = mailsession.P
+MAIL_SESSION_MAIL = mailsession.MAIL_SESSION_MAIL
+
+
+class Company(object):
+    def __init__(self, company_id, web_id):
+        self.company_id = company_id
+        self.web_id = web_id
+
+    def as_json(self):
+        # Field names of the Company model as JSON WS serializes it.
+        return {
+            "accountId": self.company_id + 2, "active": True, "companyId": self.company_id,
+            "createDate": 1700000000000, "homeURL": "", "logoId": 0, "maxUsers": 0,
+            "modifiedDate": 1700000000000, "mvccVersion": 1, "mx": self.web_id, "name": self.web_id,
+            "userId": 0, "userName": "", "webId": self.web_id,
+        }
+
+
+class User(object):
+    def __init__(self, email, password, admin_of):
+        self.email = email
+        self.password = password
+        self.admin_of = set(admin_of)
+
+
+class Session(object):
+    """One cached JavaMail session: a frozen copy of its properties."""
+
+    def __init__(self, properties, sources, mode, built_at):
+        self.properties = properties
+        self.sources = sources
+        self.mode = mode
+        self.built_at = built_at
+
+
+class Portal(object):
+    def __init__(self, home, generation="7.4", instances=("liferay.com",), state_dir=None, env_file=None,
+                 users_file=None, ca_file=None, serialize_throwable=False, startup_delay=0.0,
+                 osgi_interval=0.5):
+        if generation not in GENERATIONS:
+            raise ValueError("unknown Liferay generation %r (use one of %s)" % (generation, ", ".join(GENERATIONS)))
+        self.home = os.path.abspath(home)
+        self.generation = generation
+        self.env_file = env_file
+        self.ca_file = ca_file
+        self.serialize_throwable_flag = serialize_throwable
+        self.startup_delay = startup_delay
+        self.companies = [Company(FIRST_COMPANY_ID + i, web_id) for i, web_id in enumerate(instances)]
+        self.users = self._users(users_file)
+        self.lock = threading.RLock()
+        state_dir = state_dir or os.path.join(self.home, "data")
+        self.preferences = preferences.PreferencesStore(os.path.join(state_dir, "sim-preferences.json"))
+        self.sessions = {}
+        self.osgi = None
+        if generation == "2025.q4":
+            self.osgi = osgi.OsgiConfigs(os.path.join(self.home, "osgi", "configs"), self._osgi_changed,
+                                         interval=osgi_interval)
+        self.load()
+
+    # --- start-up -------------------------------------------------------
+
+    def load(self):
+        """Read properties and environment, as a portal start-up does; clears every session."""
+        environ = dict(os.environ)
+        if self.env_file:
+            environ.update(read_env_file(self.env_file, os.environ))
+        with self.lock:
+            self.environ = environ
+            self.props = {c.company_id: load_portal_properties(self.home, environ, c.company_id)
+                          for c in self.companies}
+            self.sessions.clear()
+            self.ready_at = time.monotonic() + self.startup_delay
+        LOG.info("Loaded portal properties from %s", ", ".join(self.props[self.default_company.company_id]
+                                                                .loaded_files()) or "(no files)")
+
+    def start(self):
+        if self.osgi:
+            self.osgi.start()
+
+    def stop(self):
+        if self.osgi:
+            self.osgi.stop()
+
+    def restart(self):
+        self.load()
+        if self.osgi:
+            self.osgi.poll()
+
+    def starting(self):
+        return time.monotonic() < self.ready_at
+
+    def _users(self, users_file):
+        default = self.companies[0].web_id
+        users = [User("test@liferay.com", "test", [default]), User("user@liferay.com", "test", [])]
+        for company in self.companies[1:]:
+            users.append(User("test@" + company.web_id, "test", [company.web_id]))
+        if users_file:
+            with open(users_file, encoding="utf-8") as handle:
+                for entry in json.load(handle):
+                    email = entry.get("emailAddress") or entry["email"]
+                    users = [u for u in users if u.email != email.lower()]
+                    users.append(User(email.lower(), entry["password"], entry.get("adminOf", [])))
+        return users
+
+    # --- lookups ----------------------------------------------------------
+
+    @property
+    def default_company(self):
+        return self.companies[0]
+
+    def company_by_web_id(self, web_id):
+        return next((c for c in self.companies if c.web_id == web_id), None)
+
+    def company_by_id(self, company_id):
+        return next((c for c in self.companies if c.company_id == company_id), None)
+
+    def properties_of(self, company_id):
+        with self.lock:
+            return self.props.get(company_id) or self.props[self.default_company.company_id]
+
+    def serialize_throwable(self):
+        props = self.properties_of(self.default_company.company_id)
+        return self.serialize_throwable_flag or getter.get_boolean(props.get("json.service.serialize.throwable"))
+
+    def authenticate(self, header):
+        """Return (user, state): state is 'none', 'ok' or 'invalid' (wrong Basic credentials)."""
+        if not header or not header.lower().startswith("basic "):
+            return None, "none"
+        try:
+            login, _sep, password = base64.b64decode(header[6:].strip()).decode("utf-8").partition(":")
+        except (ValueError, UnicodeDecodeError):
+            return None, "invalid"
+        user = next((u for u in self.users if u.email == login.strip().lower()), None)
+        if user is None or user.password != password:
+            return None, "invalid"
+        return user, "ok"
+
+    def is_admin(self, user, company_id):
+        company = self.company_by_id(company_id)
+        return bool(user and company and company.web_id in user.admin_of)
+
+    # --- preferences writes ---------------------------------------------
+
+    def update_preferences(self, company_id, values):
+        """CompanyLocalServiceImpl.updatePreferences; does not clear the mail session."""
+        props = self.properties_of(company_id)
+        set_values = {}
+        remove = []
+        for key, value in values.items():
+            if value == TEMP_OBFUSCATION_VALUE:
+                continue
+            if value != props.get(key):
+                set_values[key] = value
+            else:
+                remove.append(key)
+        with self.lock:
+            self.preferences.update(company_id, set_values, remove)
+
+    def remove_preferences(self, company_id, keys):
+        with self.lock:
+            self.preferences.update(company_id, remove_keys=keys)
+
+    def save_mail_form(self, form):
+        """EditServerMVCActionCommand updateMail: store the form, then clearSession() for all companies."""
+        company_id = getter.get_integer(form.get("preferencesCompanyId"))
+        values = {MAIL_SESSION_MAIL: "true"}
+        values[P + "advanced.properties"] = getter.get_string(form.get("advancedProperties"))
+        values[P + "pop3.host"] = getter.get_string(form.get("pop3Host"))
+        values[P + "pop3.port"] = str(getter.get_integer(form.get("pop3Port")))
+        values[P + "store.protocol"] = "pop3s" if getter.get_boolean(form.get("pop3Secure")) else "pop3"
+        values[P + "pop3.user"] = getter.get_string(form.get("pop3User"))
+        values["pop.server.notifications.enabled"] = \
+            "true" if getter.get_boolean(form.get("popServerNotificationsEnabled")) else "false"
+        values[P + "smtp.host"] = getter.get_string(form.get("smtpHost"))
+        values[P + "smtp.port"] = str(getter.get_integer(form.get("smtpPort")))
+        values[P + "transport.protocol"] = "smtps" if getter.get_boolean(form.get("smtpSecure")) else "smtp"
+        values[P + "smtp.starttls.enable"] = \
+            "true" if getter.get_boolean(form.get("smtpStartTLSEnable")) else "false"
+        values[P + "smtp.user"] = getter.get_string(form.get("smtpUser"))
+        for field, key in (("pop3Password", P + "pop3.password"), ("smtpPassword", P + "smtp.password")):
+            password = getter.get_string(form.get(field))
+            if password != TEMP_OBFUSCATION_VALUE:
+                values[key] = password
+        with self.lock:
+            self.preferences.update(company_id, values)
+            self.clear_sessions()
+        return company_id, values
+
+    # --- the mail session -------------------------------------------------
+
+    def clear_sessions(self, company_ids=None):
+        """clearSession(): None clears every company."""
+        with self.lock:
+            if company_ids is None or None in company_ids:
+                self.sessions.clear()
+            else:
+                for company_id in company_ids:
+                    self.sessions.pop(company_id, None)
+
+    def _osgi_changed(self, affected):
+        LOG.info("Mail configuration changed; clearing the mail session of %s",
+                 "every company" if None in affected else ", ".join(str(c) for c in sorted(affected)))
+        self.clear_sessions(affected)
+
+    def mail_session(self, company_id):
+        """MailServiceImpl.getSession(companyId): (session, was_cached)."""
+        with self.lock:
+            session = self.sessions.get(company_id)
+            if session is not None:
+                return session, True
+            if self.osgi:
+                values, layers = self.osgi.company_configuration(company_id)
+                built = mailsession.build_osgi(values, layers)
+            else:
+                built = mailsession.build_74(self.properties_of(company_id), self.preferences.get(company_id),
+                                             self.preferences.get(preferences.SYSTEM))
+            session = Session(built[0], built[1], built[2], time.time())
+            self.sessions[company_id] = session
+            return session, False
+
+    def _lookup(self, company_id, key):
+        """PrefsPropsUtil.getString(companyId, key): company prefs, else the portal property."""
+        stored = self.preferences.get(company_id)
+        if key in stored:
+            return stored[key]
+        return self.properties_of(company_id).get(key, "")
+
+    def send_test_mail(self, company_id, to, subject, sender_address=None):
+        session, _cached = self.mail_session(company_id)
+        if not sender_address:
+            sender_address = self._lookup(company_id, "admin.email.from.address")
+        blacklist = [a.strip().lower() for a in self._lookup(company_id, "mail.send.blacklist").split(",")]
+        if to.strip().lower() in blacklist:
+            return {"sent": False, "skipped": True,
+                    "error": "Email %s will be ignored because it is included in mail.send.blacklist" % to}
+        api = "jakarta.mail" if self.generation == "2025.q4" else "javax.mail"
+        try:
+            sender.send(session.properties, to, subject, sender_address, ca_file=self.ca_file, api=api,
+                        check_identity_default=self.generation == "2025.q4")
+        except sender.SendError as error:
+            text = str(error)
+            for key, value in session.properties.items():
+                if preferences.is_secret_key(key) and value:
+                    text = text.replace(value, preferences.MASK)
+            LOG.error("Unable to send mail: %s", text)
+            return {"sent": False, "error": text}
+        return {"sent": True}
+
