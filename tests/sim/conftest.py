@@ -1,0 +1,186 @@
+"""Fixtures: the real liferay-sim CLI on port 0 with a temporary Liferay home, TLS material, SMTP servers."""
+
+import os
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+SUPPORT = Path(__file__).resolve().parents[1] / "support"
+sys.path.insert(0, str(SUPPORT))
+
+SIM = SUPPORT / "bin" / "liferay-sim"
+ADMIN = ("test@liferay.com", "test")
+USER = ("user@liferay.com", "test")
+COMPANY_ID = 20097
+
+
+class Sim(object):
+    """One running simulator process."""
+
+    def __init__(self, home, args=(), env=None):
+        self.home = Path(home)
+        self.ready_file = self.home.parent / (self.home.name + ".ready")
+        self.args = list(args)
+        self.env = dict(env or {})
+        self.process = None
+        self.url = None
+        self.log_path = self.home.parent / (self.home.name + ".log")
+
+    def start(self, timeout=5.0):
+        if self.ready_file.exists():
+            self.ready_file.unlink()
+        environ = {k: v for k, v in os.environ.items() if not k.startswith("LIFERAY_")}
+        environ.update(self.env)
+        self._log = open(self.log_path, "ab")
+        self.started_at = time.monotonic()
+        self.process = subprocess.Popen(
+            [sys.executable, str(SIM), "--home", str(self.home), "--port", "0",
+             "--ready-file", str(self.ready_file)] + self.args,
+            stdout=self._log, stderr=subprocess.STDOUT, env=environ)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.ready_file.exists() and self.ready_file.read_text():
+                self.url = self.ready_file.read_text()
+                self.ready_after = time.monotonic() - self.started_at
+                return self
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.02)
+        raise RuntimeError("liferay-sim did not become ready:\n" + self.log())
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process:
+            self._log.close()
+        return self.process.returncode if self.process else None
+
+    def log(self):
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def get(self, path, **kwargs):
+        kwargs.setdefault("timeout", 10)
+        return requests.get(self.url + path, **kwargs)
+
+    def post(self, path, **kwargs):
+        kwargs.setdefault("timeout", 10)
+        return requests.post(self.url + path, **kwargs)
+
+    def session(self, web_id="liferay.com", secrets=False):
+        response = self.get("/sim/mail-session", params={"webId": web_id, "secrets": "1" if secrets else "0"})
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def prefs(self, company_id=COMPANY_ID, secrets=True):
+        response = self.get("/sim/preferences", params={"companyId": company_id, "secrets": "1" if secrets else ""})
+        assert response.status_code == 200
+        return response.json()["preferences"]
+
+    def update_preferences(self, values, company_id=COMPANY_ID, auth=ADMIN):
+        return self.post("/api/jsonws/invoke", auth=auth, json={
+            "/company/update-preferences": {"companyId": company_id, "unicodeProperties": values}})
+
+    def control_panel(self, auth=ADMIN, **fields):
+        return self.post("/sim/control-panel/mail", auth=auth, json=fields)
+
+    def restart(self):
+        assert self.post("/sim/restart").status_code == 200
+
+
+@pytest.fixture
+def start_sim(tmp_path):
+    """start_sim(files={"portal-ext.properties": "..."}, args=[...], env={...}) -> running Sim."""
+    running = []
+
+    def start(files=None, args=(), env=None, home=None):
+        home = Path(home) if home else tmp_path / ("home%d" % len(running))
+        for name, text in (files or {}).items():
+            path = home / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        home.mkdir(parents=True, exist_ok=True)
+        sim = Sim(home, args, env)
+        running.append(sim)
+        return sim.start()
+
+    yield start
+    for sim in running:
+        sim.stop()
+
+
+@pytest.fixture
+def sim(start_sim):
+    return start_sim()
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def tls(tmp_path_factory):
+    import trustme
+
+    ca = trustme.CA()
+    cert = ca.issue_cert("localhost", "127.0.0.1")
+    directory = tmp_path_factory.mktemp("tls")
+    ca_file = directory / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    cert.configure_cert(context)
+    return {"ca_file": str(ca_file), "server_context": context}
+
+
+class Mailbox(object):
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos),
+                              "content": envelope.original_content.decode("utf-8", "replace"),
+                              "login": getattr(session, "sim_login", None)})
+        return "250 Message accepted for delivery"
+
+
+def _authenticator(server, session, envelope, mechanism, auth_data):
+    from aiosmtpd.smtp import AuthResult
+
+    ok = auth_data.login == b"joe.bloggs" and auth_data.password == b"secret"
+    if ok:
+        session.sim_login = "joe.bloggs"
+    return AuthResult(success=ok, handled=False)
+
+
+@pytest.fixture
+def smtp_servers(tls):
+    """STARTTLS (auth required after TLS) and implicit-TLS SMTP servers on 127.0.0.1, user joe.bloggs/secret."""
+    import warnings
+
+    from aiosmtpd.controller import Controller
+
+    mailbox = Mailbox()
+    starttls = Controller(mailbox, hostname="127.0.0.1", port=free_port(), tls_context=tls["server_context"],
+                          require_starttls=True, auth_required=True, authenticator=_authenticator)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        smtps = Controller(mailbox, hostname="127.0.0.1", port=free_port(), ssl_context=tls["server_context"],
+                           auth_required=True, auth_require_tls=False, authenticator=_authenticator)
+    starttls.start()
+    smtps.start()
+    yield {"starttls_port": starttls.port, "smtps_port": smtps.port, "mailbox": mailbox}
+    starttls.stop()
+    smtps.stop()

@@ -1,0 +1,64 @@
+"""Unit tests of the LIFERAY_* decoder and the Docker env-file reader (reference section 6)."""
+
+import pytest
+
+from liferay_sim import envdecode
+
+
+@pytest.mark.parametrize("name, expected, warnings", [
+    ("abc_COLON_D_COMMA__CARET_E_OPENBRACKET_F_CLOSEBRACKET__LOWERCASEG__UNDERLINE__UPPERCASEH_",
+     "abc:D,^E[F]g_H", []),
+    ("abc_58_D_44__94_E_91_F_93_", "abc:D,^E[F]", []),
+    ("abc_DEF", "abc_DEF", []),
+    ("abc_xyz_D_-1__DEF__GH", "abc_xyz_D_-1__DEF__GH", ["xyz", "-1", "DEF"]),
+    ("abc__def", "abc__def", [""]),
+])
+def test_decoder_examples_of_envpropertiesutiltest(name, expected, warnings):
+    """§6: the EnvPropertiesUtilTest examples, decode() without lower-casing, with their warnings."""
+    seen = []
+    assert envdecode.decode(name, seen) == expected
+    assert seen == warnings
+
+
+@pytest.mark.parametrize("variable, key", [
+    ("LIFERAY_MAIL_PERIOD_SESSION_PERIOD_MAIL_PERIOD_SMTP_PERIOD_HOST", "mail.session.mail.smtp.host"),
+    ("LIFERAY_MAIL_PERIOD_SESSION_PERIOD_MAIL_PERIOD_POP_NUMBER3__PERIOD_HOST", "mail.session.mail.pop3.host"),
+    ("LIFERAY_MAIL_PERIOD_SESSION_PERIOD_MAIL_PERIOD_POP3_PERIOD_HOST", "mail.session.mail.pop3.host"),
+    ("LIFERAY_MAIL_PERIOD_SESSION_PERIOD_MAIL_PERIOD_SMTP_PERIOD_STARTTLS_PERIOD_ENABLE",
+     "mail.session.mail.smtp.starttls.enable"),
+    ("LIFERAY_MAIL_PERIOD_SESSION_PERIOD_JNDI_PERIOD_NAME", "mail.session.jndi.name"),
+    ("LIFERAY_MAIL_PERIOD_SESSION_PERIOD_MAIL_PERIOD_ADVANCED_PERIOD_PROPERTIES",
+     "mail.session.mail.advanced.properties"),
+    ("LIFERAY_JSP_PERIOD_ENGINE_PERIOD_ENABLE_UPPERCASEP_OOLING", "jsp.engine.enablePooling"),
+    ("LIFERAY__UPPERCASEJ_EDI_SPACE__UPPERCASEK_NIGHT", "Jedi Knight"),
+    ("LIFERAY_SETUP_PERIOD_WIZARD_PERIOD_ENABLED", "setup.wizard.enabled"),
+    ("LIFERAY_A_46_B_95_C", "a.b_c"),
+])
+def test_variable_names_decode_to_property_keys(variable, key):
+    """§6: prefix stripped, remainder lower-cased, CharPool names and code points; plain digits stay literal."""
+    assert envdecode.property_overrides({variable: "v"}) == [(key, "v", variable)]
+
+
+def test_digit_only_token_is_a_code_point_not_a_digit():
+    """§6: `_3_` means code point 3, not the character '3'."""
+    assert envdecode.decode("pop_3_") == "pop\x03"
+
+
+def test_include_and_override_and_company_variables_are_not_properties():
+    """§6 step 6 and §5: include-and-override is for the loader; LIFERAY_PROPS_BY_COMPANY_<id> is not decoded."""
+    environ = {"LIFERAY_INCLUDE_MINUS_AND_MINUS_OVERRIDE": "a.properties, b.properties",
+               "LIFERAY_PROPS_BY_COMPANY_20097": "x=1", "PATH": "/bin", "liferay_lower": "x"}
+    assert envdecode.property_overrides(environ) == []
+    assert envdecode.include_and_override(environ) == ["a.properties", "b.properties"]
+    assert envdecode.company_properties_text(environ, 20097) == "x=1"
+
+
+def test_env_file_is_read_like_docker(tmp_path):
+    """§6: Docker env-file lines: comments, verbatim values (quotes kept), bare names copy the caller's value."""
+    path = tmp_path / "liferay.env"
+    path.write_text("# comment\n\n  LIFERAY_A=x y \nLIFERAY_B=\"quoted\"\nLIFERAY_C\nLIFERAY_D\nLIFERAY_E=a=b\n")
+    assert envdecode.read_env_file(str(path), {"LIFERAY_C": "from-env"}) == {
+        "LIFERAY_A": "x y ", "LIFERAY_B": '"quoted"', "LIFERAY_C": "from-env", "LIFERAY_E": "a=b"}
+    path.write_text("BAD NAME=1\n")
+    with pytest.raises(ValueError):
+        envdecode.read_env_file(str(path), {})

@@ -1,0 +1,84 @@
+"""Unit tests of the Commons Configuration 1.x reading rules (reference section 5)."""
+
+import pytest
+
+from liferay_sim import properties
+from liferay_sim.properties import PortalProperties, Source, load_portal_properties, parse_properties
+
+
+def value_of(text, key="k"):
+    config = PortalProperties([Source("file", parse_properties(text))])
+    return config.get(key)
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("k=a,b", "a,b"), ("k=a , b", "a,b"), ("k=a,,b", "a,,b"), ("k=a,", "a,"), ("k=,a", ",a"),
+    ("k= x ", "x"), ("k=a\\,b", "a,b"), ("k=a\\, b", "a, b"),
+    ("k=a\\\\b", "a\\b"), ("k=a\\qb", "aqb"), ("k=a\\\\\\\\b\\,c", "a\\b,c"),
+    ("k=,a\\,b", ",a\\,b"), ("k=\\u0041\\u0020", "A "), ("k=tab\\there", "tab\there"),
+    ("k:colon", "colon"), ("k   spaced", "spaced"), ("k = = x", "= x"), ("k=trailing\\\\", "trailing\\"),
+])
+def test_worked_examples(line, expected):
+    """§5: file text -> the value Liferay returns (trim, split rule, \\, and the second backslash pass)."""
+    assert value_of(line) == expected
+
+
+def test_continuation_lines_lose_leading_whitespace_and_skip_comments():
+    """§5 step 1: odd trailing backslashes join lines; the next line is trimmed; comments are skipped."""
+    assert value_of("k=abc\\\n    def\n") == "abcdef"
+    assert value_of("k=abc\\\n# comment\n\n  def") == "abcdef"
+    assert value_of("k=abc\\\\\nother=1") == "abc\\"
+
+
+def test_key_defined_twice_becomes_a_comma_list_without_interpolation():
+    """§5 step 4: duplicates accumulate into a list; lists are merged with ',' and never interpolated."""
+    assert value_of("k=a\nk=b") == "a,b"
+    assert value_of("x=1\nk=${x},y") == "${x},y"
+
+
+def test_interpolation_and_escape():
+    """§5: ${key} is replaced, unresolvable references stay, $${ gives a literal ${."""
+    text = "host=smtp.example.com\nk=${host}:25\nu=${nope}\ne=$${host}\nloop=${loop}"
+    assert value_of(text) == "smtp.example.com:25"
+    assert value_of(text, "u") == "${nope}"
+    assert value_of(text, "e") == "${host}"
+    assert value_of(text, "loop") == "${loop}"
+    assert value_of("k=a$${b},c") == "a$${b},c"
+
+
+def test_bad_unicode_escape_is_a_syntax_error():
+    """§5 step 2: bad hex in \\uXXXX is an error (the file is not loaded)."""
+    with pytest.raises(properties.PropertiesSyntaxError):
+        parse_properties("k=\\u00zz")
+
+
+def test_env_values_skip_java_unescaping_but_are_split_twice():
+    """§5: env values get no escape processing; comma values are split (twice), comma-free ones are verbatim."""
+    assert properties.env_value("a\\tb") == ["a\\tb"]
+    assert properties.env_value("a , b") == ["a", "b"]
+    assert properties.env_value("x\\,y") == ["x", "y"]
+
+
+def test_chain_order_includes_setup_wizard_and_env(tmp_path):
+    """§5/§6/§7.10: defaults < portal-ext < its includes < portal-setup-wizard < LIFERAY_* variables."""
+    (tmp_path / "portal-ext.properties").write_text(
+        "a=ext\nb=ext\nc=ext\nd=ext\ninclude-and-override=mail.properties,${liferay.home}/missing.properties\n")
+    (tmp_path / "mail.properties").write_text("b=include\nc=include\nd=include\n")
+    (tmp_path / "portal-setup-wizard.properties").write_text("c=wizard\nd=wizard\n")
+    config = load_portal_properties(str(tmp_path), {"LIFERAY_D": "env"})
+    assert [config.get_with_layer(k) for k in "abcd"] == [
+        ("ext", "portal-ext.properties"), ("include", "mail.properties"),
+        ("wizard", "portal-setup-wizard.properties"), ("env", "env")]
+    assert config.get_with_layer("mail.session.mail.smtp.port") == ("25", "default")
+    assert config.get("liferay.home") == str(tmp_path)
+
+
+def test_include_variable_and_per_company_properties(tmp_path):
+    """§5: LIFERAY_INCLUDE_MINUS_AND_MINUS_OVERRIDE appends files; LIFERAY_PROPS_BY_COMPANY_<id> applies to one company."""
+    (tmp_path / "extra.properties").write_text("a=extra\n")
+    environ = {"LIFERAY_INCLUDE_MINUS_AND_MINUS_OVERRIDE": "extra.properties",
+               "LIFERAY_PROPS_BY_COMPANY_20097": "b=company\n"}
+    assert load_portal_properties(str(tmp_path), environ, 20097).get_with_layer("b") == \
+        ("company", "env:LIFERAY_PROPS_BY_COMPANY_20097")
+    assert load_portal_properties(str(tmp_path), environ, 20098).get("b") is None
+    assert load_portal_properties(str(tmp_path), environ, 20098).get_with_layer("a") == ("extra", "extra.properties")
