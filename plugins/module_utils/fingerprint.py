@@ -152,6 +152,8 @@ class FingerprintStore(object):
             if record.get('algorithm') != ALGORITHM:
                 return False
             if compare_secrets:
+                if not record.get('full'):
+                    return False
                 expected, actual = record['full'], _derive('full', _full_view(keymap), salt, iterations)
             else:
                 values, secrets_set = public_view(keymap, secret_keys)
@@ -180,15 +182,21 @@ class FingerprintStore(object):
 
     # -- writing ----------------------------------------------------------------------
 
-    def record(self, scope_key, keymap, secret_keys=SECRET_KEYS, extra=None):
-        """Remember ``keymap`` as applied for the scope. ``extra``: non-secret metadata (e.g. company_id)."""
+    def record(self, scope_key, keymap, secret_keys=SECRET_KEYS, extra=None, secrets_known=True):
+        """Remember ``keymap`` as applied for the scope. ``extra``: non-secret metadata (e.g. company_id).
+
+        ``secrets_known=False`` says the secrets were left out of the write (update_password
+        on_create), so the portal may hold other ones: no ``full`` fingerprint is kept, and
+        a later comparison that includes secrets reports a change.
+        """
         salt = os.urandom(SALT_BYTES)
         values, secrets_set = public_view(keymap, secret_keys)
+        full = _derive('full', _full_view(keymap), salt, self.iterations) if secrets_known else None
         entry = OrderedDict((
             ('algorithm', ALGORITHM),
             ('iterations', self.iterations),
             ('salt', binascii.hexlify(salt).decode('ascii')),
-            ('full', _derive('full', _full_view(keymap), salt, self.iterations)),
+            ('full', full),
             ('public', _derive('public', _public_material(values, secrets_set), salt, self.iterations)),
             ('values', values),
             ('secrets_set', secrets_set),

@@ -266,16 +266,6 @@ class PortalClient(object):
                               '/company/update-preferences JSON web service (Liferay 7.3 or newer is needed)' % company_id,
                     company=company_id)
 
-    def update_preferences_by_web_id(self, web_id, properties):
-        """Look the instance up and update its preferences in ONE request; returns the companyId.
-
-        Uses the invoker's nested command: the inner call takes ``companyId`` from the
-        outer call's result (``"@companyId": "$company.companyId"``).
-        """
-        self._remember_sent(properties)
-        inner = {'@companyId': '$company.companyId', 'unicodeProperties': dict(properties)}
-        return self._nested_by_web_id(web_id, UPDATE_PREFERENCES, inner)
-
     def remove_preferences(self, company_id, keys):
         """Delete stored preference keys of one instance (``/company/remove-preferences``)."""
         command = {REMOVE_PREFERENCES: {'companyId': int(company_id), 'keys': list(keys)}}
@@ -284,11 +274,6 @@ class PortalClient(object):
                               '/company/remove-preferences JSON web service' % company_id,
                     company=company_id)
 
-    def remove_preferences_by_web_id(self, web_id, keys):
-        """Look the instance up and remove preference keys in ONE request; returns the companyId."""
-        inner = {'@companyId': '$company.companyId', 'keys': list(keys)}
-        return self._nested_by_web_id(web_id, REMOVE_PREFERENCES, inner)
-
     def invoke(self, command, label, not_found=None, company=None):
         """POST one invoker command (a JSON object or list); returns the decoded JSON result."""
         body = json.dumps(command).encode('utf-8')
@@ -296,14 +281,6 @@ class PortalClient(object):
         return self._result(answer, label, not_found, company)
 
     # -- internals ------------------------------------------------------------------------
-
-    def _nested_by_web_id(self, web_id, service, inner_params):
-        command = {'$company = %s' % GET_COMPANY_BY_WEB_ID: {'webId': web_id, '$result = %s' % service: inner_params}}
-        data = self.invoke(command, '%s + %s' % (GET_COMPANY_BY_WEB_ID, service),
-                           not_found='there is no portal instance with web id %r (check company_web_id), or this '
-                                     'portal lacks %s' % (web_id, service),
-                           company='with web id %r' % web_id)
-        return self._company_id_from(data, web_id)
 
     def _company_id_from(self, data, web_id):
         if isinstance(data, dict) and data.get('companyId') not in (None, ''):

@@ -86,6 +86,13 @@ def test_on_create_still_sees_a_first_password_and_a_removed_one(store):
     assert not store.matches(SCOPE, without, compare_secrets=False)  # password removed: apply
 
 
+def test_a_write_without_secrets_is_not_a_full_match(store):
+    store.record(SCOPE, KEYMAP, secrets_known=False)
+    assert store.matches(SCOPE, KEYMAP, compare_secrets=False)
+    assert not store.matches(SCOPE, KEYMAP, compare_secrets=True)
+    assert store.known_values(SCOPE)['mail.session.mail.smtp.password'] == MASK
+
+
 def test_known_values_are_masked_for_the_diff(store):
     assert store.known_values(SCOPE) is None
     store.record(SCOPE, changed(mail__session__mail__pop3__password=''))

@@ -135,58 +135,29 @@ def sequence(*replies):
 
 
 def liferay_like(companies=None, challenge=False):
-    """A tiny Liferay JSON WS: Basic auth, company lookup, preferences, nested invoker commands."""
+    """A tiny Liferay JSON WS: Basic auth, company lookup, preferences."""
     companies = companies if companies is not None else {'liferay.com': COMPANY_ID}
     store = {}
     expected = 'Basic ' + base64.b64encode(('%s:%s' % (API_USER, API_PASSWORD)).encode('utf-8')).decode('ascii')
-
-    def lookup(params):
-        if params.get('webId') not in companies:
-            raise LookupError()
-        return {'companyId': companies[params['webId']], 'webId': params['webId']}
-
-    def run(path, params, variables):
-        params = dict(params)
-        for key in [k for k in params if k.startswith('@')]:
-            # "@companyId": "$company.companyId" takes the value from an outer command's result.
-            name, _, field = params.pop(key)[1:].partition('.')
-            params[key[1:]] = variables[name][field]
-        if path == '/company/get-company-by-web-id':
-            return lookup(params)
-        if path == '/company/update-preferences':
-            store.setdefault(params['companyId'], {}).update(params['unicodeProperties'])
-            return {}
-        if path == '/company/remove-preferences':
-            for key in params['keys']:
-                store.get(params['companyId'], {}).pop(key, None)
-            return {}
-        raise KeyError(path)
 
     def responder(number, handler, body):
         if handler.headers.get('Authorization') != expected:
             if challenge:
                 return Reply(401, b'', headers={'WWW-Authenticate': 'Basic realm="PortalRealm"'})
             return Reply(403, {})
-        command = json.loads(body.decode('utf-8'))
-        (key, params), = command.items()
-        name, _, path = key.partition(' = ') if key.startswith('$') else ('', '', key)
-        try:
-            if name:
-                # Bind the outer result before running nested commands, as Liferay's invoker does.
-                params = dict(params)
-                nested = [(k, params.pop(k)) for k in list(params) if k.startswith('$')]
-                result = run(path.strip(), params, {})
-                variables = {name[1:].strip(): result}
-                for inner_key, inner in nested:
-                    inner_name, _, inner_path = inner_key[1:].partition(' = ')
-                    result[inner_name.strip()] = run(inner_path.strip(), inner, variables)
-            else:
-                result = run(path, params, {})
-        except LookupError:
-            return Reply(404, {})
-        except KeyError:
-            return Reply(404, {})
-        return Reply(200, result)
+        (path, params), = json.loads(body.decode('utf-8')).items()
+        if path == '/company/get-company-by-web-id':
+            if params.get('webId') not in companies:
+                return Reply(404, {})
+            return Reply(200, {'companyId': companies[params['webId']], 'webId': params['webId']})
+        if path == '/company/update-preferences':
+            store.setdefault(params['companyId'], {}).update(params['unicodeProperties'])
+            return Reply(200, {})
+        if path == '/company/remove-preferences':
+            for key in params['keys']:
+                store.get(params['companyId'], {}).pop(key, None)
+            return Reply(200, {})
+        return Reply(404, {})
 
     responder.store = store
     return responder
@@ -253,20 +224,6 @@ def test_company_lookup_returns_the_company_id(portal):
         '/company/get-company-by-web-id': {'webId': 'other.test'}}
 
 
-def test_lookup_and_update_go_in_one_nested_invoke(portal):
-    responder = liferay_like()
-    server = portal(responder)
-    client = client_for(server.url)
-    assert client.update_preferences_by_web_id('liferay.com', PROPERTIES) == COMPANY_ID
-    assert client.requests == 1 and len(server.seen) == 1
-    body = json.loads(server.seen[0]['body'].decode('utf-8'))
-    assert body == {'$company = /company/get-company-by-web-id': {
-        'webId': 'liferay.com',
-        '$result = /company/update-preferences': {
-            '@companyId': '$company.companyId', 'unicodeProperties': PROPERTIES}}}
-    assert responder.store[COMPANY_ID] == PROPERTIES
-
-
 def test_remove_preferences_sends_company_and_keys(portal):
     responder = liferay_like()
     server = portal(responder)
@@ -276,9 +233,7 @@ def test_remove_preferences_sends_company_and_keys(portal):
     assert json.loads(server.seen[1]['body'].decode('utf-8')) == {'/company/remove-preferences': {
         'companyId': COMPANY_ID, 'keys': ['mail.session.mail.smtp.password', 'mail.session.mail.smtp.host']}}
     assert 'mail.session.mail.smtp.password' not in responder.store[COMPANY_ID]
-    assert client.remove_preferences_by_web_id('liferay.com', ['mail.session.mail']) == COMPANY_ID
-    assert 'mail.session.mail' not in responder.store[COMPANY_ID]
-    assert client.requests == 3
+    assert client.requests == 2
 
 
 def test_unknown_web_id_is_named(portal):
