@@ -21,6 +21,11 @@ USER = ("user@liferay.com", "test")
 COMPANY_ID = 20097
 
 
+def pytest_configure(config):
+    # aiosmtpd warns once per connection about AUTH without TLS on the implicit-TLS server (already TLS).
+    config.addinivalue_line("filterwarnings", "ignore:Requiring AUTH while not requiring TLS:UserWarning")
+
+
 class Sim(object):
     """One running simulator process."""
 
