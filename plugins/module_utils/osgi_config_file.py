@@ -414,6 +414,9 @@ def _read_name(scanner):
         if ch == '"':
             scanner.fail('a double quote in an attribute name must be escaped')
         if _is_java_space(ch):
+            rest = _LINE_BREAK_RE.split(scanner.text[scanner.pos:], 1)[0]
+            if '=' not in rest:
+                scanner.fail('expected name="value" (no "=" found on this line)', start)
             scanner.fail('whitespace in an attribute name or before "=" (Felix would make it part '
                          'of the name); write name="value" without spaces')
         scanner.pos += 1
@@ -466,6 +469,7 @@ def _read_quoted(scanner, name, type_code):
 def _read_list(scanner, name, type_code, kind):
     """Read array/collection elements; the opening bracket was consumed."""
     closer = _CLOSERS[kind]
+    start_line = scanner.line_at(scanner.pos - 1)
     items = []
     expect_element = True
     while True:
@@ -482,7 +486,7 @@ def _read_list(scanner, name, type_code, kind):
             scanner.pos += 1
             expect_element = True
         elif ch == '':
-            scanner.fail('the list of %r is not closed by %r' % (name, closer))
+            raise OsgiConfigError('the list of %r is not closed by %r' % (name, closer), start_line)
         elif ch == '"':
             scanner.fail('missing "," between the elements of %r' % name)
         else:
@@ -504,9 +508,10 @@ def _read_value(scanner, name):
         scanner.pos += 1
         kind = _OPENERS[ch]
         return ConfigValue(type_code, _read_list(scanner, name, type_code, kind), kind)
-    if not type_code and (ch == '' or ch in ('\r', '\n')):
-        scanner.fail('attribute %r has no value after "="' % name)
-    if _is_java_space(ch):
+    if ch == '' or ch in ('\r', '\n'):
+        if not type_code:
+            scanner.fail('attribute %r has no value after "="' % name)
+    elif _is_java_space(ch):
         scanner.fail('attribute %r: the value must follow "=" directly, without spaces '
                      '(Felix ignores it otherwise)' % name)
     scanner.fail('attribute %r: the value must be quoted or typed, e.g. name="text", B"true", '
