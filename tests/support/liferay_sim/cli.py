@@ -76,7 +76,7 @@ def main(argv=None):
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     portal.start()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()
     host = args.bind if ":" not in args.bind else "[%s]" % args.bind
     url = "http://%s:%d" % (host, server.server_address[1])
@@ -84,8 +84,7 @@ def main(argv=None):
         _write_ready_file(args.ready_file, url)
     LOG.info("Liferay %s simulator listening on %s (home %s, instances %s)", args.liferay, url, portal.home,
              ", ".join("%s=%d" % (c.web_id, c.company_id) for c in portal.companies))
-    while not stop.wait(0.5):
-        pass
+    stop.wait()  # lock waits are interrupted by signals on POSIX, so the handler wakes this at once
     server.stopping.set()
     server.shutdown()
     server.server_close()

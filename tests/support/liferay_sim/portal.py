@@ -7,7 +7,7 @@ import os
 import threading
 import time
 
-from . import getter, mailsession, osgi, preferences, sender
+from . import getter, mailsession, osgi, preferences
 from .envdecode import read_env_file
 from .properties import load_portal_properties
 
@@ -245,6 +245,8 @@ class Portal(object):
         return self.properties_of(company_id).get(key, "")
 
     def send_test_mail(self, company_id, to, subject, sender_address=None):
+        from . import sender  # smtplib and email load only when a test sends
+
         session, _cached = self.mail_session(company_id)
         if not sender_address:
             sender_address = self._lookup(company_id, "admin.email.from.address")
