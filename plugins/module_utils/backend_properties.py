@@ -140,7 +140,11 @@ class PropertiesBackend(Backend):
         except OSError as exc:
             _remove_quietly(tmp_path)
             raise BackendError('path: writing %s failed (%s); the previous file is unchanged' % (self.path, exc.strerror))
+        created = not self.exists
         self.module.atomic_move(tmp_path, self.path, unsafe_writes=False)
+        if created:
+            # atomic_move gives a new file the umask's mode; this one holds passwords.
+            os.chmod(self.path, NEW_FILE_MODE)
         self.exists = True
 
     def _file_attributes(self):

@@ -230,7 +230,7 @@ def test_bad_input_fails_clearly_and_changes_nothing(home, tmp_path, label, over
             args[server] = override[server]
     run = run_module(tmp_path, MODULE, dict(path=str(path), **args))
     assert run.rc != 0
-    assert run.result.get('failed') is True
+    assert run.result['_status'] == 'failed'
     assert option in run.result['msg'], run.result['msg']
     assert checksum(path) == before
 

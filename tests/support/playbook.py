@@ -29,7 +29,10 @@ def ensure_collection_path():
     return COLLECTIONS_PATH
 
 
-def ansible_env(extra=None, json_output=True):
+CALLBACK_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'callback_plugins')
+
+
+def ansible_env(extra=None, results_file=None):
     env = dict(os.environ)
     env.update(
         ANSIBLE_COLLECTIONS_PATH=ensure_collection_path(),
@@ -42,32 +45,28 @@ def ansible_env(extra=None, json_output=True):
         ANSIBLE_DEPRECATION_WARNINGS='0',
         PYTHONPATH=COLLECTIONS_PATH,
     )
-    if json_output:
-        env['ANSIBLE_STDOUT_CALLBACK'] = 'ansible.builtin.json'
+    if results_file:
+        env['ANSIBLE_CALLBACK_PLUGINS'] = CALLBACK_DIR
+        env['ANSIBLE_STDOUT_CALLBACK'] = 'recorded'
+        env['RECORDED_RESULTS'] = results_file
     env.update(extra or {})
     return env
 
 
 class PlaybookRun(object):
-    def __init__(self, proc):
+    def __init__(self, proc, results_file):
         self.rc = proc.returncode
         self.stdout = proc.stdout
         self.stderr = proc.stderr
-        try:
-            self.report = json.loads(proc.stdout[proc.stdout.index('{'):])
-        except ValueError:
-            self.report = None
+        self.report = None
+        if os.path.exists(results_file):
+            with open(results_file) as handle:
+                self.report = json.load(handle)
+            os.unlink(results_file)
 
     def task_results(self):
-        """Per-task result dicts for localhost, in order."""
-        if not self.report:
-            return []
-        results = []
-        for play in self.report['plays']:
-            for task in play['tasks']:
-                for host_result in task['hosts'].values():
-                    results.append(host_result)
-        return results
+        """Every task result, in order."""
+        return list(self.report['results']) if self.report else []
 
     @property
     def result(self):
@@ -84,7 +83,7 @@ class PlaybookRun(object):
 
 
 def run_playbook(playbook, inventory='localhost,', check=False, diff=False, verbosity=0,
-                 extra_vars=None, env=None, json_output=True, timeout=300, args=()):
+                 extra_vars=None, env=None, timeout=300, args=()):
     cmd = [os.path.join(BIN_DIR, 'ansible-playbook'), '-i', inventory, playbook]
     if inventory == 'localhost,':
         cmd += ['-c', 'local']
@@ -97,9 +96,12 @@ def run_playbook(playbook, inventory='localhost,', check=False, diff=False, verb
     if extra_vars:
         cmd += ['-e', json.dumps(extra_vars)]
     cmd += list(args)
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=ansible_env(env, json_output),
+    handle, results_file = tempfile.mkstemp(prefix='results-', suffix='.json')
+    os.close(handle)
+    os.unlink(results_file)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=ansible_env(env, results_file),
                           timeout=timeout, cwd=REPO_ROOT)
-    return PlaybookRun(proc)
+    return PlaybookRun(proc, results_file)
 
 
 def write_playbook(directory, tasks, name='playbook.yml', hosts='localhost', gather_facts=False, **play):

@@ -1,0 +1,91 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the liferay_ops.mail project
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Read every layer a Liferay 7.4 portal takes mail settings from, and tell which one wins.
+
+Precedence, lowest first (reference: PrefsPropsImpl / MailServiceImpl): portal.properties
+defaults < portal-ext.properties and the files it includes < portal-setup-wizard.properties
+< LIFERAY_* environment variables < system preferences < company preferences (what the
+Control Panel or the api backend stores).
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import os
+from collections import OrderedDict
+
+from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_properties import read_properties_document
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_env import mail_overrides
+from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import MANAGED_KEYS
+
+# portal.properties defaults for the managed keys (reference §1).
+PORTAL_DEFAULTS = OrderedDict((
+    ('mail.session.mail', 'false'),
+    ('mail.session.mail.pop3.host', 'localhost'),
+    ('mail.session.mail.pop3.password', ''),
+    ('mail.session.mail.pop3.port', '110'),
+    ('mail.session.mail.pop3.user', ''),
+    ('mail.session.mail.smtp.host', 'localhost'),
+    ('mail.session.mail.smtp.password', ''),
+    ('mail.session.mail.smtp.port', '25'),
+    ('mail.session.mail.smtp.starttls.enable', 'true'),
+    ('mail.session.mail.smtp.user', ''),
+    ('mail.session.mail.store.protocol', 'pop3'),
+    ('mail.session.mail.transport.protocol', 'smtp'),
+))
+
+INCLUDE_KEY = 'include-and-override'
+
+
+class Layer(object):
+    """One source of values: its name, where it lives, and the managed keys it sets."""
+
+    def __init__(self, name, location, values, duplicates=()):
+        self.name = name
+        self.location = location
+        self.values = values
+        self.duplicates = list(duplicates)
+
+
+def _expand(path, liferay_home):
+    return path.replace('${liferay.home}', liferay_home or '')
+
+
+def properties_chain(path, liferay_home, seen=None):
+    """Layers of one properties file followed by the files it includes (which override it)."""
+    seen = seen if seen is not None else set()
+    real = os.path.realpath(path)
+    if real in seen:
+        return []
+    seen.add(real)
+    document = read_properties_document(path)
+    if document is None:
+        return []
+    values = OrderedDict((key, document.get(key)) for key in MANAGED_KEYS if document.get(key) is not None)
+    duplicates = [key for key in values if document.occurrences(key) > 1]
+    layers = [Layer(os.path.basename(path), path, values, duplicates)]
+    includes = document.get(INCLUDE_KEY)
+    for include in (includes.split(',') if includes else []):
+        include = _expand(include.strip(), liferay_home)
+        if include:
+            target = include if os.path.isabs(include) else os.path.join(os.path.dirname(path), include)
+            layers.extend(properties_chain(target, liferay_home, seen))
+    return layers
+
+
+def env_layer(variables, location):
+    overrides = mail_overrides(variables, MANAGED_KEYS)
+    values = OrderedDict((key, overrides[key][1]) for key in MANAGED_KEYS if key in overrides)
+    return Layer('environment', location, values)
+
+
+def resolve(layers):
+    """key -> (value, layer name) of the layer that wins, defaults included."""
+    effective = OrderedDict((key, (value, 'portal.properties (default)')) for key, value in PORTAL_DEFAULTS.items())
+    for layer in layers:
+        for key, value in layer.values.items():
+            effective[key] = (value, layer.name)
+    return effective

@@ -1,0 +1,113 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the liferay_ops.mail project
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Liferay's ``LIFERAY_*`` environment-variable names for portal properties.
+
+The portal decodes ``LIFERAY_MAIL_PERIOD_SESSION_PERIOD_MAIL`` to ``mail.session.mail``:
+the name after the prefix is lower-cased, and ``_TOKEN_`` is a CharPool constant
+name (``PERIOD``, ``UPPERCASEB``...) or a decimal code point. Unknown tokens stay
+literally, underscores included.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import string
+
+PREFIX = 'LIFERAY_'
+
+# CharPool constant names without underscores -> character.
+_NAMED = {
+    'AMPERSAND': '&', 'APOSTROPHE': "'", 'AT': '@', 'BACKSLASH': '\\', 'BACKTICK': '`', 'CARET': '^',
+    'CLOSEBRACKET': ']', 'CLOSECURLYBRACE': '}', 'CLOSEPARENTHESIS': ')', 'COLON': ':', 'COMMA': ',',
+    'DASH': '-', 'DOLLAR': '$', 'DOUBLEQUOTE': '"', 'EQUAL': '=', 'EXCLAMATION': '!', 'FORWARDSLASH': '/',
+    'GRAVEACCENT': '`', 'GREATERTHAN': '>', 'LESSTHAN': '<', 'MINUS': '-', 'NEWLINE': '\n',
+    'OPENBRACKET': '[', 'OPENCURLYBRACE': '{', 'OPENPARENTHESIS': '(', 'PERCENT': '%', 'PERIOD': '.',
+    'PIPE': '|', 'PLUS': '+', 'POUND': '#', 'QUESTION': '?', 'QUOTE': '"', 'RETURN': '\r',
+    'SEMICOLON': ';', 'SLASH': '/', 'SPACE': ' ', 'STAR': '*', 'TAB': '\t', 'TILDE': '~', 'UNDERLINE': '_',
+}
+for _letter in string.ascii_uppercase:
+    _NAMED['UPPERCASE' + _letter] = _letter
+    _NAMED['LOWERCASE' + _letter] = _letter.lower()
+for _digit in string.digits:
+    _NAMED['NUMBER' + _digit] = _digit
+
+# The names the encoder prefers for characters that need one.
+_PREFERRED = {'.': 'PERIOD', '-': 'MINUS', '_': 'UNDERLINE', ' ': 'SPACE', ':': 'COLON', ',': 'COMMA',
+              '[': 'OPENBRACKET', ']': 'CLOSEBRACKET', '/': 'SLASH'}
+
+
+def encode_name(key):
+    """The environment variable name that Liferay decodes back to ``key``."""
+    out = []
+    for char in key:
+        if char in string.ascii_lowercase:
+            out.append(char.upper())
+        elif char in string.digits:
+            out.append(char)
+        elif char in string.ascii_uppercase:
+            out.append('_UPPERCASE%s_' % char)
+        elif char in _PREFERRED:
+            out.append('_%s_' % _PREFERRED[char])
+        else:
+            out.append('_%d_' % ord(char))
+    return PREFIX + ''.join(out)
+
+
+def _decode_token(token):
+    named = _NAMED.get(token.upper())
+    if named is not None:
+        return named
+    if token.isdigit() or (token[:1] in '+-' and token[1:].isdigit()):
+        code = int(token)
+        if 0 <= code <= 0x10FFFF:
+            return chr(code)
+    return None
+
+
+def decode_name(name):
+    """The property key a ``LIFERAY_*`` variable sets, or None when the name lacks the prefix."""
+    if not name.startswith(PREFIX):
+        return None
+    text = name[len(PREFIX):].lower()
+    out = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char != '_':
+            out.append(char)
+            index += 1
+            continue
+        close = text.find('_', index + 1)
+        if close == -1:
+            out.append(text[index:])
+            break
+        token = text[index + 1:close]
+        decoded = _decode_token(token) if token else None
+        out.append(decoded if decoded is not None else text[index:close + 1])
+        index = close + 1
+    return ''.join(out)
+
+
+def parse_env_file(text):
+    """Docker ``--env-file`` format: ``NAME=value`` lines, ``#`` comments, no quoting or escapes."""
+    variables = {}
+    for line in text.splitlines():
+        stripped = line.lstrip()
+        if not stripped or stripped.startswith('#') or '=' not in stripped:
+            continue
+        name, value = stripped.split('=', 1)
+        variables[name.rstrip()] = value
+    return variables
+
+
+def mail_overrides(variables, keys):
+    """The subset of ``variables`` that overrides one of ``keys``: key -> (variable name, value)."""
+    found = {}
+    for name in sorted(variables):
+        key = decode_name(name)
+        if key in keys:
+            found[key] = (name, variables[name])
+    return found

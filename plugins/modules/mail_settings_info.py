@@ -1,0 +1,215 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the liferay_ops.mail project
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: mail_settings_info
+short_description: Tell which mail settings a Liferay portal will really use, and why
+description:
+  - Reads every layer it can reach where Liferay takes mail session settings from -
+    C(portal-ext.properties) with its C(include-and-override) chain, C(portal-setup-wizard.properties),
+    C(LIFERAY_*) environment variables (from an env file or the module's environment) and the state file of
+    the C(api) backend of M(liferay_ops.mail.mail_settings) - and returns the managed keys per layer and the
+    effective value of each key with the layer it comes from. Secrets are masked.
+  - Flags the traps - C(mail.session.mail) false (raw mode), a key defined twice, C(${) in a value, ports that
+    look swapped, and stored preferences (Control Panel or API) that silently override the files.
+author:
+  - liferay_ops.mail maintainers
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads.
+  diff_mode:
+    support: none
+    description: The module only reads; there is nothing to diff.
+options:
+  liferay_home:
+    description:
+      - The Liferay home directory. C(portal-ext.properties) and C(portal-setup-wizard.properties) are read from it.
+    type: path
+  path:
+    description:
+      - The portal properties file to start from. Defaults to C(portal-ext.properties) in O(liferay_home).
+    type: path
+  env_file:
+    description:
+      - A Docker env file (C(NAME=value) lines) with the C(LIFERAY_*) variables the portal container gets.
+    type: path
+  read_environment:
+    description:
+      - Also read C(LIFERAY_*) variables from the environment of the module itself.
+    type: bool
+    default: false
+  control_panel_used:
+    description:
+      - Say that someone saved the Control Panel mail form (or the api backend was used). Stored preferences then
+        override C(portal-ext.properties) and environment variables, and the module warns about it.
+    type: bool
+    default: false
+notes:
+  - Liferay 7.4 has no API that reads stored preferences back; values saved through the Control Panel are
+    therefore not visible here. O(control_panel_used) makes the consequence explicit.
+seealso:
+  - module: liferay_ops.mail.mail_settings
+'''
+
+EXAMPLES = r'''
+- name: Find out which layer the portal takes its SMTP host from
+  liferay_ops.mail.mail_settings_info:
+    liferay_home: /opt/liferay
+  register: mail_info
+
+- name: Show it
+  ansible.builtin.debug:
+    msg: "SMTP host {{ mail_info.effective['mail.session.mail.smtp.host'].value }} from {{ mail_info.effective['mail.session.mail.smtp.host'].source }}"
+
+- name: A containerised portal configured through an env file
+  liferay_ops.mail.mail_settings_info:
+    liferay_home: /srv/liferay
+    env_file: /srv/liferay/liferay.env
+'''
+
+RETURN = r'''
+layers:
+  description: Every layer read, lowest precedence first, with the managed keys it sets (secrets masked).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Layer name (file name, C(environment)).
+      type: str
+    location:
+      description: Where the layer lives (path of the file).
+      type: str
+    keys:
+      description: Managed key -> value set by this layer.
+      type: dict
+effective:
+  description: Managed key -> the value the portal uses and the layer it comes from (secrets masked).
+  returned: always
+  type: dict
+  sample:
+    mail.session.mail.smtp.host:
+      value: smtp.example.com
+      source: portal-ext.properties
+raw_mode:
+  description: True when C(mail.session.mail) is false, so Liferay hands the raw C(mail.session.*) keys to JavaMail.
+  returned: always
+  type: bool
+findings:
+  description: The traps found, as sentences (also emitted as warnings).
+  returned: always
+  type: list
+  elements: str
+'''
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import BackendError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.layers import (
+    env_layer,
+    properties_chain,
+    resolve,
+)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_env import parse_env_file
+from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
+    POP_PORT,
+    SMTP_PORT,
+    mask_value,
+)
+
+_POP_LIKE = ('110', '995', '143', '993')
+_SMTP_LIKE = ('25', '465', '587')
+
+
+def read_layers(module):
+    params = module.params
+    home = params['liferay_home']
+    layers = []
+    path = params['path'] or (os.path.join(home, 'portal-ext.properties') if home else None)
+    if path:
+        layers.extend(properties_chain(path, home))
+    if home:
+        layers.extend(properties_chain(os.path.join(home, 'portal-setup-wizard.properties'), home))
+    if params['env_file']:
+        try:
+            with open(params['env_file'], 'rb') as handle:
+                text = handle.read().decode('utf-8')
+        except (IOError, OSError) as exc:
+            raise BackendError('env_file: cannot read %s (%s)' % (params['env_file'], exc.strerror))
+        except UnicodeDecodeError:
+            raise BackendError('env_file: %s is not UTF-8 text' % params['env_file'])
+        layers.append(env_layer(parse_env_file(text), params['env_file']))
+    if params['read_environment']:
+        layers.append(env_layer(dict(os.environ), 'module environment'))
+    return layers
+
+
+def findings(layers, effective, params):
+    found = []
+    set_anywhere = [key for layer in layers for key in layer.values]
+    if effective['mail.session.mail'][0].strip().lower() != 'true' and set_anywhere:
+        found.append('mail.session.mail is false (from %s): Liferay passes the raw mail.session.* keys to JavaMail, '
+                     'so smtps loses its host and port and SMTP auth stays off; set mail.session.mail=true'
+                     % effective['mail.session.mail'][1])
+    for layer in layers:
+        for key in layer.duplicates:
+            found.append('%s is defined more than once in %s: the portal merges the values into a comma list'
+                         % (key, layer.location))
+        for key, value in layer.values.items():
+            if '${' in value:
+                found.append("%s in %s contains '${', which the portal interpolates as a variable reference"
+                             % (key, layer.location))
+    if effective[SMTP_PORT][0] in _POP_LIKE:
+        found.append('the SMTP port %s is a POP3/IMAP port: the POP and SMTP ports look swapped' % effective[SMTP_PORT][0])
+    if effective[POP_PORT][0] in _SMTP_LIKE:
+        found.append('the POP port %s is an SMTP port: the POP and SMTP ports look swapped' % effective[POP_PORT][0])
+    if params['control_panel_used']:
+        found.append('settings saved in the Control Panel (or through the api backend) are stored in the database and '
+                     'override portal-ext.properties and LIFERAY_* variables for every key they hold; manage mail with '
+                     'the api backend, or re-save the form, to change them')
+    return found
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            liferay_home=dict(type='path'),
+            path=dict(type='path'),
+            env_file=dict(type='path'),
+            read_environment=dict(type='bool', default=False),
+            control_panel_used=dict(type='bool', default=False),
+        ),
+        required_one_of=[('liferay_home', 'path', 'env_file')],
+        supports_check_mode=True,
+    )
+    try:
+        layers = read_layers(module)
+    except BackendError as exc:
+        module.fail_json(msg=str(exc))
+    effective = resolve(layers)
+    found = findings(layers, effective, module.params)
+    for finding in found:
+        module.warn(finding)
+    module.exit_json(
+        changed=False,
+        layers=[dict(name=layer.name, location=layer.location,
+                     keys=dict((key, mask_value(key, value)) for key, value in layer.values.items()))
+                for layer in layers],
+        effective=dict((key, dict(value=mask_value(key, value), source=source))
+                       for key, (value, source) in effective.items()),
+        raw_mode=effective['mail.session.mail'][0].strip().lower() != 'true',
+        findings=found,
+    )
+
+
+if __name__ == '__main__':
+    main()
