@@ -74,7 +74,7 @@ def test_chain_order_includes_setup_wizard_and_env(tmp_path):
 
 
 def test_include_variable_and_per_company_properties(tmp_path):
-    """§5: LIFERAY_INCLUDE_MINUS_AND_MINUS_OVERRIDE appends files; LIFERAY_PROPS_BY_COMPANY_<id> applies to one company."""
+    """§5: the include-and-override variable appends files; LIFERAY_PROPS_BY_COMPANY_<id> is for one company."""
     (tmp_path / "extra.properties").write_text("a=extra\n")
     environ = {"LIFERAY_INCLUDE_MINUS_AND_MINUS_OVERRIDE": "extra.properties",
                "LIFERAY_PROPS_BY_COMPANY_20097": "b=company\n"}
