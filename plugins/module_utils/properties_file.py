@@ -66,8 +66,6 @@ DEFAULT_MARKER = '# Mail session, managed by liferay_ops.mail'
 _JAVA_TRIM = ''.join(chr(code) for code in range(0x21))
 # \s of java.util.regex without UNICODE_CHARACTER_CLASS.
 _REGEX_SPACE = ' \t\n\x0b\x0c\r'
-# Characters java.util.regex's '.' does not match (besides \n and \r).
-_REGEX_LINE_ENDS = u'\x85\u2028\u2029'
 
 _NEWLINE_SPLIT = re.compile(r'(\r\n|\r|\n)')
 # Key and separator of PropertiesReader.PROPERTY_PATTERN; the value is the
@@ -235,7 +233,6 @@ def _split_list(value):
         token.append('\\')
     pieces.append(''.join(token).strip(_JAVA_TRIM))
     return pieces
-
 
 
 def _resolver(lookup):
@@ -506,7 +503,9 @@ class PropertiesDocument(object):
         """Value as Liferay reads it, or None; duplicates joined with ",".
 
         Without ``lookup`` nothing is interpolated (like read_properties);
-        with one, a plain (non-list) value is interpolated with it.
+        with one, a plain (non-list) value is interpolated with it.  Pass
+        ``{}`` to see a value this module wrote as it was given (``$${`` read
+        as ``${``); use reads_as() to decide whether a key needs writing.
         """
         if key in self._defs.first:
             return self._defs.effective(key, lookup)
@@ -526,8 +525,11 @@ class PropertiesDocument(object):
                 "the key 'include' is an include directive for Commons Configuration and "
                 "cannot be managed as a property")
 
-    def _reads_already(self, key, value):
-        """True when ``key`` is defined once and Liferay reads exactly ``value``."""
+    def reads_as(self, key, value):
+        """True when ``key`` is defined once and Liferay reads exactly ``value``.
+
+        An unescaped ``${name}`` counts as different: the portal may resolve it.
+        """
         if len(self._defs.of(key)) != 1:
             return False
         used_variables = []
@@ -556,7 +558,7 @@ class PropertiesDocument(object):
             warnings.append(
                 'the file starts with a UTF-8 byte order mark, which Liferay reads as part of '
                 'the first key, so its definition of %s is not used' % key)
-        if self._reads_already(key, value):
+        if self.reads_as(key, value):
             return warnings
         encoded_key = encode_key(key)
         defs = self._defs

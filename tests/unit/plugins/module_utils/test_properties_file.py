@@ -644,6 +644,19 @@ def test_byte_order_mark_is_kept_and_reported():
     assert read_properties(document.to_text())['mail.session.mail'] == 'true'
 
 
+@pytest.mark.parametrize('text, value, expected', [
+    ('k=a$${b}', 'a${b}', True),
+    ('k=a${b}', 'a${b}', False),            # the portal may resolve ${b}
+    ('k=a\\,b', 'a,b', True),
+    ('k=a , b', 'a,b', True),               # a list, which Liferay joins to the same text
+    ('k=1\nk=1', '1', False),               # defined twice
+    ('', '', False),
+    ('k=', '', True),
+])
+def test_reads_as(text, value, expected):
+    assert PropertiesDocument.from_text(text).reads_as('k', value) is expected
+
+
 def test_custom_marker():
     document = PropertiesDocument.from_text('a=1\n')
     document.marker = '# Managed elsewhere'
@@ -659,7 +672,7 @@ def test_large_file_edit_is_quick_enough_to_run_in_units():
         document.set(key, value)
     document.set('some.portal.key.5', 'x')
     result = document.to_text()
-    assert result.startswith(text.split('some.portal.key.5=')[0])
+    assert result.startswith(text.split('some.portal.key.5=', 1)[0])
     assert read_properties(result, {})['some.portal.key.5'] == 'x'
 
 
