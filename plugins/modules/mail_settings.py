@@ -18,12 +18,19 @@ description:
     order, blank lines, unrelated keys, line endings and encoding stay byte for byte. Values are escaped the
     way Liferay (Apache Commons Configuration 1.x) reads them. The portal reads the file at start-up, so a
     change reports RV(restart_required=true).
+  - O(backend=api) stores the settings as preferences of one portal instance through Liferay's JSON web
+    services (C(/company/update-preferences)). They live in the database, so one call reaches every cluster
+    node, and they win over C(portal-ext.properties) and an earlier Control Panel save for that instance.
+    Liferay 7.4 caches the mail session and that call does not clear it, so a change reports
+    RV(restart_required=true). JSON web services cannot read preferences back, so idempotence comes from a
+    salted, slow fingerprint of what was last applied, kept in O(state_file); no secret is stored there.
   - Settings saved in the Control Panel are stored in the portal's database and win over
     C(portal-ext.properties); use M(liferay_ops.mail.mail_settings_info) to find out which layer wins.
 author:
   - liferay_ops.mail maintainers
 extends_documentation_fragment:
   - liferay_ops.mail.mail_options
+  - liferay_ops.mail.portal_connection
   - ansible.builtin.files
 attributes:
   check_mode:
@@ -36,8 +43,9 @@ options:
   backend:
     description:
       - Where the settings are written. V(properties) edits a portal properties file (Liferay 7.x up to 2025.Q3).
+      - V(api) stores them as preferences of one portal instance through the JSON web services (Liferay 7.4).
     type: str
-    choices: [properties]
+    choices: [properties, api]
     default: properties
   state:
     description:
@@ -49,6 +57,7 @@ options:
     description:
       - V(always) sets the passwords given in O(smtp.password) and O(pop.password).
       - V(on_create) sets a password only where none is stored yet, so a password rotated by hand is kept.
+        With O(backend=api) this means a password the module has set before is not sent again.
     type: str
     choices: [always, on_create]
     default: always
@@ -65,6 +74,20 @@ options:
   backup:
     description:
       - Keep a time-stamped copy of the file before changing it. The copy keeps the original's mode.
+    type: bool
+    default: false
+  state_file:
+    description:
+      - O(backend=api) only. JSON file on the node that runs the module holding, per portal and instance, a salted
+        PBKDF2 fingerprint of the settings last applied and their non-secret values (for the diff). It never holds
+        a secret. Created with mode C(0600) in a C(0700) directory.
+      - Defaults to C(~/.ansible/liferay_ops.mail/api-fingerprints.json) of the user running the module.
+      - Losing the file only costs one more write; the next run re-applies and records again.
+    type: path
+  force:
+    description:
+      - O(backend=api) only. Send the settings even when the fingerprint says they are unchanged, for example after
+        the preferences were edited in the Control Panel.
     type: bool
     default: false
 notes:
@@ -107,6 +130,19 @@ EXAMPLES = r'''
       mail.smtps.connectiontimeout: 10000
       mail.smtps.timeout: 10000
 
+- name: Store the settings in the portal's database for one instance (Liferay 7.4, whole cluster)
+  liferay_ops.mail.mail_settings:
+    backend: api
+    portal_url: https://portal.example.com
+    api_user: admin@example.com
+    api_password: "{{ vault_api_password }}"
+    company_web_id: example.com
+    smtp:
+      host: smtp.example.com
+      user: portal@example.com
+      password: "{{ vault_smtp_password }}"
+  run_once: true
+
 - name: Remove every mail key this module manages
   liferay_ops.mail.mail_settings:
     liferay_home: /opt/liferay
@@ -126,6 +162,18 @@ restart_required:
   description: Whether the portal must be restarted for the change to take effect.
   returned: always
   type: bool
+company_id:
+  description: The company ID of the instance written to.
+  returned: when O(backend=api)
+  type: int
+requests:
+  description: How many HTTP requests were sent to the portal (0 when nothing changed).
+  returned: when O(backend=api)
+  type: int
+state_file:
+  description: The fingerprint state file used.
+  returned: when O(backend=api)
+  type: str
 path:
   description: The file that was (or would be) edited, after following symbolic links.
   returned: when O(backend=properties)
@@ -138,6 +186,7 @@ backup_file:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_api import ApiBackend, api_argument_spec
 from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_properties import PropertiesBackend
 from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import BackendError
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
@@ -145,14 +194,23 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
     SettingsError,
     mail_argument_spec,
 )
+from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_api import (
+    PORTAL_MUTUALLY_EXCLUSIVE,
+    PORTAL_REQUIRED_OPTIONS,
+    PORTAL_REQUIRED_TOGETHER,
+    portal_argument_spec,
+)
 
 BACKENDS = {
+    'api': ApiBackend,
     'properties': PropertiesBackend,
 }
 
 
 def argument_spec():
     spec = mail_argument_spec()
+    spec.update(portal_argument_spec())
+    spec.update(api_argument_spec())
     spec.update(
         backend=dict(type='str', choices=sorted(BACKENDS), default='properties'),
         state=dict(type='str', choices=['present', 'absent'], default='present'),
@@ -172,7 +230,10 @@ def main():
         required_if=[
             ('state', 'present', ('smtp',)),
             ('backend', 'properties', ('path', 'liferay_home'), True),
+            ('backend', 'api', PORTAL_REQUIRED_OPTIONS),
         ],
+        mutually_exclusive=PORTAL_MUTUALLY_EXCLUSIVE,
+        required_together=PORTAL_REQUIRED_TOGETHER,
     )
     try:
         settings = MailSettings.from_params(module.params)
