@@ -23,7 +23,7 @@ options:
         required: true
       port:
         description:
-          - TCP port. Defaults from O(smtp.security): V(25) for V(none), V(587) for V(starttls), V(465) for V(ssl).
+          - TCP port. The default follows O(smtp.security) - V(25) for V(none), V(587) for V(starttls), V(465) for V(ssl).
         type: int
       security:
         description:
@@ -54,7 +54,7 @@ options:
         required: true
       port:
         description:
-          - TCP port. Defaults from O(pop.security): V(110) for V(none), V(995) for V(ssl).
+          - TCP port. The default follows O(pop.security) - V(110) for V(none), V(995) for V(ssl).
         type: int
       security:
         description:
