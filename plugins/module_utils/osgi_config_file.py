@@ -198,8 +198,9 @@ def check_config_value(name, config_value):
     type_code, value, kind = config_value
     if kind not in KINDS:
         raise OsgiConfigError('attribute %r: unknown kind %r' % (name, kind))
-    if type_code != '' and (len(type_code) != 1 or type_code not in TYPE_CODES):
-        raise OsgiConfigError('attribute %r: unknown type code %r (use one of %s or \'\')' % (name, type_code, TYPE_CODES))
+    if not isinstance(type_code, str) or (type_code != '' and (len(type_code) != 1 or type_code not in TYPE_CODES)):
+        raise OsgiConfigError('attribute %r: unknown type code %r (use one of %s or \'\')'
+                              % (name, type_code, TYPE_CODES))
     items = [value] if kind == SCALAR else value
     if kind != SCALAR and not isinstance(value, list):
         raise OsgiConfigError('attribute %r: an %s needs a list of strings' % (name, kind))
