@@ -552,7 +552,10 @@ class PropertiesDocument(object):
         managed keys at the end.
         """
         self._check_key(key)
-        encoded_value, warnings = encode_value(value)
+        try:
+            encoded_value, warnings = encode_value(value)
+        except PropertiesFileError as exc:
+            raise PropertiesFileError('%s: %s' % (key, exc))
         warnings = list(warnings)
         if self._first_key == u'\ufeff' + key:
             warnings.append(

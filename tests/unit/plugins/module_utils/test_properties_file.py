@@ -297,6 +297,12 @@ def test_value_with_comma_and_blank_ends_is_refused(value):
     assert value.strip() not in str(raised.value) or value.strip() in ('', ',')
 
 
+def test_refused_value_names_the_key_but_not_the_value():
+    with pytest.raises(PropertiesFileError, match='^mail.session.mail.smtp.password: ') as raised:
+        PropertiesDocument.from_text('').set('mail.session.mail.smtp.password', ' hunter2,x')
+    assert 'hunter2' not in str(raised.value)
+
+
 @pytest.mark.parametrize('key, written', [
     ('mail.session.mail.smtp.host', 'mail.session.mail.smtp.host'),
     ('a b', 'a\\ b'),
