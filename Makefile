@@ -1,0 +1,115 @@
+# Set-up and test entry points of the liferay_ops.mail collection.
+#
+#   make demo    build .venv and run the demo
+#   make test    build .venv and run everything CI runs (sanity, units, lint, pytest, molecule)
+#
+# Variables:
+#   PYTHON=python3.11  interpreter for the venv (default: newest usable Python >= 3.11, see hack/pick-python.sh)
+#   VENV=.venv311      where the venv lives (default .venv); e.g. make test PYTHON=python3.11 VENV=.venv311
+#   PYTEST_WORKERS=2   pytest-xdist workers for `make pytest`
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?=
+VENV ?= .venv
+PYTEST_WORKERS ?= 2
+
+REPO := $(CURDIR)
+TMP := $(REPO)/.tmp
+VENV_DIR := $(abspath $(VENV))
+VENV_PY := $(VENV_DIR)/bin/python
+# ansible-test needs a real copy at .../ansible_collections/<namespace>/<name>/ (it resolves symlinks).
+TEST_TREE := $(TMP)/ansible-test/ansible_collections/liferay_ops/mail
+# Everything else imports the collection through symlinks to the working tree.
+COLLECTIONS := $(TMP)/collections
+ANSIBLE_HOME_DIR := $(TMP)/ansible-home
+# "3.12" for the venv's interpreter; evaluated when a recipe runs (after the venv exists).
+PY_VERSION = $$($(VENV_PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+
+# The venv's bin first: ansible-test looks up pythonX.Y on PATH, and molecule/ansible-lint call ansible-*.
+export PATH := $(VENV_DIR)/bin:$(PATH)
+export PYTEST_WORKERS
+
+# Environment for pytest, molecule and the demo: find the collection in the working tree and keep
+# Ansible's state under .tmp instead of ~/.ansible.
+IN_TREE_ENV := ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) PYTHONPATH=$(COLLECTIONS) \
+	ANSIBLE_HOME=$(ANSIBLE_HOME_DIR) ANSIBLE_LOCAL_TEMP=$(TMP)/ansible-local \
+	ANSIBLE_REMOTE_TEMP=$(TMP)/ansible-remote
+
+.PHONY: help venv test demo sanity units lint pytest molecule bench bench-quick \
+	collections test-tree changelog clean distclean
+
+help:
+	@echo "make demo          build $(VENV) and run the demo (hack/demo.sh)"
+	@echo "make test          build $(VENV) and run sanity, units, lint, pytest, molecule (what CI runs)"
+	@echo "make sanity|units|lint|pytest|molecule   one stage of make test"
+	@echo "make venv          create or reuse $(VENV) with the pinned tools of requirements/test.txt"
+	@echo "make changelog     regenerate CHANGELOG.md from changelogs/ (antsibull-changelog)"
+	@echo "make bench|bench-quick   run bench/run.py when it exists"
+	@echo "make clean         remove .tmp, tests/output, .ansible; make distclean also removes .venv*"
+	@echo "variables: PYTHON=python3.11 VENV=.venv311 PYTEST_WORKERS=2"
+
+venv:
+	@hack/venv.sh "$(VENV_DIR)" "$(PYTHON)"
+
+test:
+	@hack/run-stages.sh venv sanity units lint pytest molecule
+
+demo: venv collections
+	@if [ -x hack/demo.sh ]; then \
+		$(IN_TREE_ENV) VENV="$(VENV_DIR)" hack/demo.sh; \
+	else \
+		echo "demo: hack/demo.sh does not exist yet"; \
+	fi
+
+# Symlinks that make the working tree importable as ansible_collections.liferay_ops.mail.
+# ansible-home/collections holds the same link: Molecule's prerun then sees the collection is
+# linked to the working tree and skips installing a built copy.
+collections:
+	@mkdir -p $(COLLECTIONS)/ansible_collections/liferay_ops $(ANSIBLE_HOME_DIR)/collections/ansible_collections/liferay_ops \
+		$(TMP)/ansible-local $(TMP)/ansible-remote
+	@ln -sfn $(REPO) $(COLLECTIONS)/ansible_collections/liferay_ops/mail
+	@ln -sfn $(REPO) $(ANSIBLE_HOME_DIR)/collections/ansible_collections/liferay_ops/mail
+
+test-tree: venv
+	@$(VENV_PY) hack/sync_collection.py $(REPO) $(TEST_TREE)
+	@$(VENV_PY) hack/install_get_pip_standin.py
+
+sanity: test-tree
+	cd $(TEST_TREE) && ansible-test sanity --python $(PY_VERSION)
+
+units: test-tree
+	@if [ -d tests/unit ] && [ -n "$$(find tests/unit -name 'test_*.py' -print -quit)" ]; then \
+		cd $(TEST_TREE) && set -x && ansible-test units --python $(PY_VERSION) --requirements; \
+	else \
+		echo "units: no tests/unit/**/test_*.py yet"; \
+	fi
+
+lint: venv
+	ansible-lint
+
+pytest: venv collections
+	@$(IN_TREE_ENV) hack/pytest-suites.sh $(VENV_PY)
+
+molecule: venv collections
+	@$(IN_TREE_ENV) hack/molecule-scenarios.sh
+
+# antsibull-changelog exits 5 from `generate` while changelogs/changelog.yaml has no release yet.
+changelog: venv
+	antsibull-changelog lint
+	antsibull-changelog generate || [ $$? -eq 5 ]
+
+bench: venv collections
+	@if [ -f bench/run.py ]; then $(IN_TREE_ENV) $(VENV_PY) bench/run.py; else echo "bench: bench/run.py does not exist yet"; fi
+
+bench-quick: venv collections
+	@if [ -f bench/run.py ]; then $(IN_TREE_ENV) $(VENV_PY) bench/run.py --quick; else echo "bench: bench/run.py does not exist yet"; fi
+
+clean:
+	rm -rf .tmp tests/output .ansible .pytest_cache .hypothesis
+	find . -path ./.git -prune -o -path './.venv*' -prune -o -name __pycache__ -type d -print0 | xargs -0 rm -rf
+
+distclean: clean
+	rm -rf .venv .venv[0-9]*
