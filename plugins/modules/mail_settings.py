@@ -24,6 +24,12 @@ description:
     Liferay 7.4 caches the mail session and that call does not clear it, so a change reports
     RV(restart_required=true). JSON web services cannot read preferences back, so idempotence comes from a
     salted, slow fingerprint of what was last applied, kept in O(state_file); no secret is stored there.
+  - O(backend=osgi_config) writes the OSGi configuration C(com.liferay.mail.settings.configuration.MailSettingCompanyConfiguration)
+    that Liferay DXP 2025.Q4+ / Portal 2026 reads instead of the properties and preferences, as a C(.config) file in
+    O(osgi_configs_dir). With O(company_web_id) or O(company_id) it writes the instance's factory configuration
+    C(<PID>.scoped~<web id>.config) holding C(companyId); without them the system-wide C(<PID>.config). The portal
+    applies a changed file within seconds, so RV(restart_required=false). Values are compared by meaning, not by
+    bytes; attributes the module does not manage are kept; RV(settings) and the diff use the attribute names.
   - Settings saved in the Control Panel are stored in the portal's database and win over
     C(portal-ext.properties); use M(liferay_ops.mail.mail_settings_info) to find out which layer wins.
 author:
@@ -44,8 +50,9 @@ options:
     description:
       - Where the settings are written. V(properties) edits a portal properties file (Liferay 7.x up to 2025.Q3).
       - V(api) stores them as preferences of one portal instance through the JSON web services (Liferay 7.4).
+      - V(osgi_config) writes the OSGi C(.config) file of the mail settings (Liferay DXP 2025.Q4+ / Portal 2026).
     type: str
-    choices: [properties, api]
+    choices: [properties, api, osgi_config]
     default: properties
   state:
     description:
@@ -84,6 +91,27 @@ options:
       - Defaults to C(~/.ansible/liferay_ops.mail/api-fingerprints.json) of the user running the module.
       - Losing the file only costs one more write; the next run re-applies and records again.
     type: path
+  osgi_configs_dir:
+    description:
+      - O(backend=osgi_config) only. The directory Liferay reads C(.config) files from.
+      - Defaults to C(osgi/configs) in O(liferay_home). Created when missing if its parent exists.
+      - A new file is created with mode C(0600) unless O(mode) says otherwise, since Liferay keeps the passwords
+        in plain text there. An existing file keeps its mode; a warning says when others may read a stored password.
+      - The scoped file for an instance is found by its C(companyId) whatever its name (for example one written by
+        an Instance Settings export); a new one is named after O(company_web_id) (or O(company_id)).
+      - Without O(company_id), the company ID comes from an existing file named after O(company_web_id), else it is
+        looked up once through the JSON web services, which needs O(portal_url), O(api_user) and O(api_password).
+    type: path
+  liferay_version:
+    description:
+      - O(backend=osgi_config) only. The Liferay generation of the target.
+      - V(2025.q4) stands for Liferay DXP 2025.Q4 and later and Liferay Portal 2026, which read mail settings from
+        the OSGi configuration. V(7.4) makes the module fail without writing anything, since 7.4 ignores these files.
+      - When not given, V(2025.q4) is detected from an existing mail settings C(.config) file in O(osgi_configs_dir)
+        or a C(com.liferay.mail.settings.api) module jar under C(<liferay_home>/osgi/); if neither is found the
+        module fails and asks for this option.
+    type: str
+    choices: ['7.4', '2025.q4']
   force:
     description:
       - O(backend=api) only. Send the settings even when the fingerprint says they are unchanged, for example after
@@ -92,6 +120,11 @@ options:
     default: false
 notes:
   - Liferay reads C(portal-ext.properties) at start-up only; restart the portal when RV(restart_required) is true.
+  - With O(backend=osgi_config), leaving out O(company_web_id) and O(company_id) targets the system-wide
+    configuration (the default of every instance), not the default instance. An instance's scoped configuration
+    is used as a whole, so it wins over the system-wide one even for attributes it does not set.
+  - With O(backend=osgi_config), O(state=absent) removes the managed attributes; the file is deleted when nothing
+    else is left in it.
 seealso:
   - module: liferay_ops.mail.mail_check
   - module: liferay_ops.mail.mail_settings_info
@@ -143,6 +176,18 @@ EXAMPLES = r'''
       password: "{{ vault_smtp_password }}"
   run_once: true
 
+- name: Configure one instance of a DXP 2025.Q4 portal through its OSGi configuration (applies live)
+  liferay_ops.mail.mail_settings:
+    backend: osgi_config
+    liferay_home: /opt/liferay
+    liferay_version: '2025.q4'
+    company_id: 20097
+    smtp:
+      host: smtp.example.com
+      port: 587
+      user: portal@example.com
+      password: "{{ vault_smtp_password }}"
+
 - name: Remove every mail key this module manages
   liferay_ops.mail.mail_settings:
     liferay_home: /opt/liferay
@@ -151,7 +196,10 @@ EXAMPLES = r'''
 
 RETURN = r'''
 settings:
-  description: The managed keys as written, secrets masked.
+  description:
+    - The managed keys as written, secrets masked.
+    - With O(backend=osgi_config), the attributes of C(MailSettingCompanyConfiguration) instead
+      (for example C(outgoingSMTPServer)), plus C(companyId) for an instance-scoped file.
   returned: success
   type: dict
   sample:
@@ -163,8 +211,10 @@ restart_required:
   returned: always
   type: bool
 company_id:
-  description: The company ID of the instance written to.
-  returned: when O(backend=api)
+  description:
+    - The company ID of the instance written to.
+    - With O(backend=osgi_config), null for the system-wide file (and for O(state=absent) when it was not needed).
+  returned: when O(backend=api) or O(backend=osgi_config)
   type: int
 requests:
   description: How many HTTP requests were sent to the portal (0 when nothing changed).
@@ -175,9 +225,18 @@ state_file:
   returned: when O(backend=api)
   type: str
 path:
-  description: The file that was (or would be) edited, after following symbolic links.
-  returned: when O(backend=properties)
+  description: The file that was (or would be) edited, after following symbolic links for O(backend=properties).
+  returned: when O(backend=properties) or O(backend=osgi_config)
   type: str
+scope:
+  description: V(instance) for a scoped C(.config) file with C(companyId), V(system) for the system-wide one.
+  returned: when O(backend=osgi_config)
+  type: str
+liferay_version:
+  description: The Liferay generation written for, given or detected.
+  returned: when O(backend=osgi_config)
+  type: str
+  sample: '2025.q4'
 backup_file:
   description: The backup copy, when O(backup=true) and the file changed.
   returned: changed and backup requested
@@ -187,6 +246,7 @@ backup_file:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_api import ApiBackend, api_argument_spec
+from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_osgi import VERSIONS, OsgiConfigBackend
 from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_properties import PropertiesBackend
 from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import BackendError
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
@@ -203,6 +263,7 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_api import
 
 BACKENDS = {
     'api': ApiBackend,
+    'osgi_config': OsgiConfigBackend,
     'properties': PropertiesBackend,
 }
 
@@ -218,6 +279,8 @@ def argument_spec():
         path=dict(type='path'),
         liferay_home=dict(type='path'),
         backup=dict(type='bool', default=False),
+        osgi_configs_dir=dict(type='path'),
+        liferay_version=dict(type='str', choices=list(VERSIONS)),
     )
     return spec
 
@@ -231,6 +294,7 @@ def main():
             ('state', 'present', ('smtp',)),
             ('backend', 'properties', ('path', 'liferay_home'), True),
             ('backend', 'api', PORTAL_REQUIRED_OPTIONS),
+            ('backend', 'osgi_config', ('osgi_configs_dir', 'liferay_home'), True),
         ],
         mutually_exclusive=PORTAL_MUTUALLY_EXCLUSIVE,
         required_together=PORTAL_REQUIRED_TOGETHER,

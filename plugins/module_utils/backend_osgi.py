@@ -1,0 +1,449 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the liferay_ops.mail project
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""``backend: osgi_config``: the OSGi configuration of mail settings (Liferay DXP 2025.Q4+ / Portal 2026).
+
+Liferay reads ``com.liferay.mail.settings.configuration.MailSettingCompanyConfiguration``
+for every instance: the instance's factory configuration
+(``<PID>.scoped~<name>.config`` holding ``companyId=L"<id>"``) if there is one, else
+the system-wide ``<PID>.config``, else the metatype defaults. Configuration
+handlers clear the cached mail session on every change, so a written file applies
+without a restart.
+
+This backend works in attribute space: the maps it reads, plans and dumps are
+attribute name -> text ('true'/'false' for the two booleans), so diffs and the
+``settings`` result show ``outgoingSMTPServer=...`` rather than portal property keys.
+Values are compared by meaning (``outgoingSMTPPort=I"587"`` equals ``"587"``),
+never by bytes, and attributes this module does not manage are kept.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import errno
+import fcntl
+import glob
+import os
+import re
+import stat
+import tempfile
+from collections import OrderedDict
+
+from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import Backend, BackendError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.osgi_config_file import (
+    SCALAR,
+    OsgiConfigDocument,
+    OsgiConfigError,
+    config_bool,
+    config_long,
+    config_string,
+    parse_config,
+    render_value,
+)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_api import PortalApiError, PortalClient
+from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
+    OSGI_ATTRIBUTES,
+    OSGI_BOOLEAN_ATTRIBUTES,
+    OSGI_SECRET_ATTRIBUTES,
+)
+
+COMPANY_PID = 'com.liferay.mail.settings.configuration.MailSettingCompanyConfiguration'
+SYSTEM_FILE = COMPANY_PID + '.config'
+SCOPED_PREFIX = COMPANY_PID + '.scoped~'
+COMPANY_ID = 'companyId'
+MANAGED_ATTRIBUTES = tuple(OSGI_ATTRIBUTES.values())
+
+VERSIONS = ('7.4', '2025.q4')
+NEW_FILE_MODE = 0o600
+
+# Attributes Configuration Admin / FileInstall may add for their own bookkeeping:
+# a file holding only these besides ours is still "ours" to delete.
+_BOOKKEEPING = frozenset(('service.pid', 'service.factoryPid', 'service.bundleLocation', 'felix.fileinstall.filename'))
+_NAME_UNSAFE_RE = re.compile(r'[^a-z0-9._-]+')
+# Module jars of the mail settings API. Quarterly releases ship module jars one by one
+# under osgi/ (7.4 packed them into .lpkg files); their presence is a 2025.Q4+ sign.
+_MAIL_SETTINGS_JARS = ('osgi/*/com.liferay.mail.settings.api*.jar', 'osgi/*/com.liferay.mail.settings.impl*.jar')
+
+
+def scoped_file_name(name):
+    """``<PID>.scoped~<name>.config`` for a web id (or any label), made safe for a file name.
+
+    FileInstall splits the PID from the factory name at the first '~' and only strips
+    the last '.config', so dots and dashes may stay; anything else becomes '_'.
+    """
+    label = _NAME_UNSAFE_RE.sub('_', (name or '').strip().lower()).strip('._')
+    if not label:
+        raise BackendError('company_web_id: %r gives no usable configuration file name' % (name,))
+    return '%s%s.config' % (SCOPED_PREFIX, label)
+
+
+def configs_dir(params):
+    """``osgi_configs_dir``, else ``<liferay_home>/osgi/configs``."""
+    if params.get('osgi_configs_dir'):
+        return params['osgi_configs_dir']
+    if params.get('liferay_home'):
+        return os.path.join(params['liferay_home'], 'osgi', 'configs')
+    raise BackendError('osgi_configs_dir: backend osgi_config needs osgi_configs_dir (or liferay_home) '
+                       'to know where the .config files live')
+
+
+def read_config_file(path):
+    """Parse one .config file; None when it does not exist. Errors name the file and never a value."""
+    try:
+        with open(path, 'rb') as handle:
+            data = handle.read()
+    except IOError as exc:
+        if exc.errno == errno.ENOENT:
+            return None
+        if exc.errno == errno.EACCES:
+            raise BackendError('osgi_configs_dir: %s is not readable by this user: run with become or fix its '
+                               'permissions' % path)
+        raise BackendError('osgi_configs_dir: cannot read %s: %s' % (path, exc.strerror))
+    try:
+        return parse_config(data)
+    except OsgiConfigError as exc:
+        raise BackendError('osgi_configs_dir: %s is not a valid Felix .config file (%s); Liferay ignores it '
+                           'as it is: fix or remove it' % (path, exc))
+
+
+def _scalar_text(value):
+    if value.kind != SCALAR:
+        return render_value(value)
+    return value.value
+
+
+def attribute_text(name, value):
+    """The meaning Liferay gets from one attribute, as text: 'true'/'false' for booleans."""
+    if value is None:
+        return None
+    text = _scalar_text(value)
+    if name in OSGI_BOOLEAN_ATTRIBUTES and value.kind == SCALAR:
+        # Boolean.valueOf / GetterUtil: "true" in any case is true, anything else false.
+        return 'true' if text.strip().lower() == 'true' else 'false'
+    if name == COMPANY_ID and value.kind == SCALAR:
+        return text.strip()
+    return text
+
+
+def config_value(name, text):
+    """The typed value written for one attribute."""
+    if name in OSGI_BOOLEAN_ATTRIBUTES:
+        return config_bool(text == 'true')
+    if name == COMPANY_ID:
+        return config_long(int(text))
+    # Every other attribute of MailSettingCompanyConfiguration is a String, ports included.
+    return config_string(text)
+
+
+def company_of(document):
+    """The companyId a scoped configuration applies to, or None."""
+    value = document.get(COMPANY_ID)
+    if value is None or value.kind != SCALAR:
+        return None
+    try:
+        return int(value.value.strip())
+    except ValueError:
+        return None
+
+
+def scoped_files_for(directory, company_id):
+    """Every scoped mail configuration file in ``directory`` whose companyId is ``company_id``, sorted."""
+    found = []
+    for path in sorted(glob.glob(os.path.join(glob.escape(directory), glob.escape(SCOPED_PREFIX) + '*.config'))):
+        document = read_config_file(path)
+        if document is not None and company_of(document) == int(company_id):
+            found.append(path)
+    return found
+
+
+def find_osgi_layer(configs_dir, company_id=None, web_id_file_name=None):
+    """(path, OsgiConfigDocument) of the configuration Liferay uses for one instance, or (None, None).
+
+    Order as Liferay reads it: the instance's scoped file (found by ``companyId``, else by the
+    file name made from ``web_id_file_name``, a web id), else the system-wide file.
+    """
+    candidates = []
+    if company_id is not None:
+        candidates.extend(scoped_files_for(configs_dir, company_id))
+    if web_id_file_name:
+        name = web_id_file_name if web_id_file_name.endswith('.config') else scoped_file_name(web_id_file_name)
+        candidates.append(os.path.join(configs_dir, name))
+    candidates.append(os.path.join(configs_dir, SYSTEM_FILE))
+    for path in candidates:
+        document = read_config_file(path)
+        if document is not None:
+            return path, document
+    return None, None
+
+
+def read_osgi_layer(configs_dir, company_id=None, web_id_file_name=None):
+    """Attribute -> Python value (str, bool, int or list) of the winning mail configuration file.
+
+    Every attribute of that file is returned, unknown ones and ``companyId`` included;
+    passwords are returned as stored (the caller masks them). An empty dict when no
+    file applies (Liferay then uses the metatype defaults). Raises BackendError when
+    the winning file cannot be read or parsed.
+    """
+    path, document = find_osgi_layer(configs_dir, company_id, web_id_file_name)
+    if document is None:
+        return OrderedDict()
+    return document.to_python()
+
+
+def detect_liferay_version(directory, liferay_home=None):
+    """'2025.q4' when the node shows a sign of the OSGi mail configuration, else None.
+
+    Signs: a MailSettingCompanyConfiguration .config file (that PID exists only from
+    2025.Q4), or a mail settings module jar in ``<liferay_home>/osgi/*/``. Nothing marks
+    a 7.4 node reliably, so 7.4 is never guessed.
+    """
+    if os.path.isdir(directory):
+        if os.path.exists(os.path.join(directory, SYSTEM_FILE)) or \
+                glob.glob(os.path.join(glob.escape(directory), glob.escape(SCOPED_PREFIX) + '*.config')):
+            return '2025.q4'
+    if liferay_home:
+        for pattern in _MAIL_SETTINGS_JARS:
+            if glob.glob(os.path.join(glob.escape(liferay_home), pattern)):
+                return '2025.q4'
+    return None
+
+
+class OsgiConfigBackend(Backend):
+    layer_name = 'MailSettingCompanyConfiguration'
+    key_order = (COMPANY_ID,) + MANAGED_ATTRIBUTES
+
+    def __init__(self, module, settings):
+        super(OsgiConfigBackend, self).__init__(module, settings)
+        self.directory = os.path.abspath(configs_dir(self.params))
+        self.liferay_version = self._liferay_version()
+        self.company_id = self.params.get('company_id')
+        self.web_id = self.params.get('company_web_id')
+        self.scoped = self.company_id is not None or bool(self.web_id)
+        self.path = None
+        self.document = None
+        self.exists = False
+        self.client = None
+
+    # --- target -------------------------------------------------------------------------
+    def _liferay_version(self):
+        version = self.params.get('liferay_version')
+        liferay_home = self.params.get('liferay_home')
+        if version is None:
+            version = detect_liferay_version(self.directory, liferay_home)
+            if version is None:
+                raise BackendError(
+                    'liferay_version: cannot tell whether %s belongs to Liferay DXP 2025.Q4+ / Portal 2026 (no mail '
+                    'settings .config file or module jar found): set liferay_version: 2025.q4 for such a portal, or use '
+                    'backend properties or api for Liferay 7.4' % self.directory)
+        if version != '2025.q4':
+            raise BackendError(
+                'liferay_version: backend osgi_config writes %s, which Liferay %s does not have, so the file would '
+                'be ignored: use backend properties or api for Liferay 7.4 (or set liferay_version: 2025.q4 if the '
+                'portal is DXP 2025.Q4+ / Portal 2026)' % (COMPANY_PID, version))
+        return version
+
+    def _resolve_target(self):
+        """Pick the file to edit and the companyId it must hold."""
+        if not self.scoped:
+            self.path = os.path.join(self.directory, SYSTEM_FILE)
+            self.layer_name = self.path
+            return
+        named = os.path.join(self.directory, scoped_file_name(self.web_id or str(self.company_id)))
+        if self.company_id is None:
+            document = read_config_file(named)
+            if document is not None and company_of(document) is not None:
+                self.company_id = company_of(document)
+            elif self.params.get('state') == 'absent' and not self.params.get('portal_url'):
+                self.company_id = None
+            else:
+                self.company_id = self._look_up_company_id()
+        self.path = named
+        if self.company_id is not None:
+            holders = scoped_files_for(self.directory, self.company_id)
+            if len(holders) > 1:
+                raise BackendError('osgi_configs_dir: %d configuration files apply to company %d (%s); Liferay would '
+                                   'use only one of them: merge them into one file and remove the others'
+                                   % (len(holders), self.company_id, ', '.join(os.path.basename(p) for p in holders)))
+            if holders:
+                # An instance configured elsewhere (Instance Settings export, by hand) keeps its file.
+                self.path = holders[0]
+            else:
+                document = read_config_file(named)
+                if document is not None and company_of(document) not in (None, self.company_id):
+                    raise BackendError('company_web_id: %s holds companyId %d, not %d: it belongs to another '
+                                       'instance; check company_web_id/company_id' % (named, company_of(document),
+                                                                                     self.company_id))
+        self.layer_name = self.path
+
+    def _look_up_company_id(self):
+        if not (self.params.get('portal_url') and self.params.get('api_user') and self.params.get('api_password')):
+            raise BackendError('company_web_id: the company ID of instance %r is not known here: give company_id, or '
+                               'portal_url, api_user and api_password so it can be looked up' % self.web_id)
+        try:
+            self.client = PortalClient(self.params)
+            return self.client.company_id(self.web_id)
+        except PortalApiError as error:
+            raise BackendError(error.message)
+
+    # --- contract -----------------------------------------------------------------------
+    def run(self):
+        self._prepare_directory()
+        lock = self._lock()
+        try:
+            self._resolve_target()
+            result = super(OsgiConfigBackend, self).run()
+            result.update(self._file_attributes())
+        finally:
+            if lock is not None:
+                os.close(lock)
+        result.update(
+            path=self.path,
+            scope='instance' if self.scoped else 'system',
+            company_id=self.company_id,
+            liferay_version=self.liferay_version,
+        )
+        return result
+
+    def _prepare_directory(self):
+        if os.path.isdir(self.directory):
+            return
+        parent = os.path.dirname(self.directory)
+        if not os.path.isdir(parent):
+            raise BackendError('osgi_configs_dir: %s does not exist (nor its parent %s): give the osgi/configs '
+                               'directory of the Liferay home, or correct liferay_home' % (self.directory, parent))
+        if self.module.check_mode or self.params.get('state') == 'absent':
+            return
+        try:
+            os.mkdir(self.directory, 0o755)
+        except OSError as exc:
+            if exc.errno != errno.EEXIST:
+                raise BackendError('osgi_configs_dir: cannot create %s (%s)' % (self.directory, exc.strerror))
+
+    def _lock(self):
+        """An exclusive lock on the directory from read to rename, so concurrent runs serialise."""
+        if self.module.check_mode or not os.path.isdir(self.directory):
+            return None
+        fd = os.open(self.directory, os.O_RDONLY)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return fd
+
+    def read(self):
+        self.document = read_config_file(self.path)
+        self.exists = self.document is not None
+        if self.document is None:
+            self.document = OsgiConfigDocument()
+            return OrderedDict()
+        current = OrderedDict()
+        for name in self.key_order:
+            text = attribute_text(name, self.document.get(name))
+            if text is not None:
+                current[name] = text
+        return current
+
+    def plan(self, current):
+        if self.params.get('state') == 'absent':
+            desired = OrderedDict((name, None) for name in current)
+            if COMPANY_ID in current and self._foreign_attributes():
+                # Other instance-scoped settings stay in the file; they still need their companyId.
+                desired[COMPANY_ID] = current[COMPANY_ID]
+            return desired
+        desired = OrderedDict()
+        if self.scoped:
+            desired[COMPANY_ID] = str(self.company_id)
+        for key, value in self.settings.portal_properties().items():
+            name = OSGI_ATTRIBUTES.get(key)
+            if name is not None:  # mail.session.mail has no counterpart: the configuration is always structured
+                desired[name] = value
+        if self.params.get('update_password') == 'on_create':
+            for name in OSGI_SECRET_ATTRIBUTES:
+                if name in desired and current.get(name):
+                    desired[name] = current[name]
+        return desired
+
+    def _foreign_attributes(self):
+        """Attributes of the file that this module does not manage."""
+        ours = set(self.key_order) | _BOOKKEEPING
+        return [name for name in self.document.attributes if name not in ours and not name.startswith(':')]
+
+    def needs_write(self, before, desired):
+        return any(before.get(name) != desired[name] for name in desired)
+
+    def restart_required(self):
+        # Configuration handlers clear the mail session when the file changes (2025.Q4+).
+        return False
+
+    def write(self, desired):
+        for name, text in desired.items():
+            if text is None:
+                self.document.remove(name)
+            else:
+                self.document.set(name, config_value(name, text))
+        if self.params.get('state') == 'absent' and not self._foreign_attributes() and \
+                all(name not in self.document.attributes for name in MANAGED_ATTRIBUTES):
+            self._delete()
+        else:
+            self._atomic_write(self.document.to_text().encode('utf-8'))
+
+    def _delete(self):
+        try:
+            os.unlink(self.path)
+        except OSError as exc:
+            if exc.errno != errno.ENOENT:
+                raise BackendError('osgi_configs_dir: cannot remove %s (%s)' % (self.path, exc.strerror))
+        self.exists = False
+
+    def _atomic_write(self, data):
+        # The temporary name starts with '.' and does not end in .config, so FileInstall never reads it.
+        try:
+            fd, tmp_path = tempfile.mkstemp(dir=self.directory, prefix='.%s.' % os.path.basename(self.path),
+                                            suffix='.tmp')
+        except OSError as exc:
+            raise BackendError('osgi_configs_dir: cannot write in %s (%s): the location is read-only or not writable '
+                               'by this user' % (self.directory, exc.strerror))
+        try:
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            if self.exists:
+                existing = os.stat(self.path)
+                os.chmod(tmp_path, stat.S_IMODE(existing.st_mode))
+                if os.geteuid() == 0:
+                    os.chown(tmp_path, existing.st_uid, existing.st_gid)
+            else:
+                os.chmod(tmp_path, NEW_FILE_MODE)
+        except OSError as exc:
+            _remove_quietly(tmp_path)
+            raise BackendError('osgi_configs_dir: writing %s failed (%s); the previous file is unchanged'
+                               % (self.path, exc.strerror))
+        created = not self.exists
+        self.module.atomic_move(tmp_path, self.path, unsafe_writes=False)
+        if created:
+            # atomic_move gives a new file the umask's mode; this one holds passwords in plain text.
+            os.chmod(self.path, NEW_FILE_MODE)
+        self.exists = True
+
+    def _file_attributes(self):
+        """owner/group/mode options on the file; a warning when others may read stored passwords."""
+        if not os.path.exists(self.path):
+            return {}
+        file_args = self.module.load_file_common_arguments(self.params, path=self.path)
+        changed = self.module.set_fs_attributes_if_different(file_args, self.changed)
+        mode = stat.S_IMODE(os.stat(self.path).st_mode)
+        if mode & 0o077 and any(self.document.get(name) is not None and _scalar_text(self.document.get(name))
+                                for name in OSGI_SECRET_ATTRIBUTES):
+            self.module.warn('%s holds a password in plain text and is readable by group or others (mode %04o): '
+                             'set mode: "0600"' % (self.path, mode))
+        return {'changed': bool(changed)}
+
+
+def _remove_quietly(path):
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
