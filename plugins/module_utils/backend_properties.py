@@ -63,7 +63,6 @@ class PropertiesBackend(Backend):
         self.directory = os.path.dirname(self.path)
         self.document = None
         self.exists = False
-        self.duplicates = []
 
     def run(self):
         if not os.path.isdir(self.directory):
@@ -92,20 +91,18 @@ class PropertiesBackend(Backend):
         self.exists = self.document is not None
         if self.document is None:
             self.document = PropertiesDocument.from_text('')
-            return {}
-        current = {}
-        for key in MANAGED_KEYS:
-            value = self.document.get(key)
-            if value is not None:
-                current[key] = value
-                if self.document.occurrences(key) > 1:
-                    self.duplicates.append(key)
-        return current
+        # Values as the portal reads them back ($${ as ${), so they compare with what the user gave.
+        return dict((key, self.document.get(key, {})) for key in MANAGED_KEYS if self.document.get(key) is not None)
 
     def needs_write(self, before, desired):
-        # A managed key defined twice is read as a comma list by the portal: collapse it even if a value matches.
-        duplicated = any(key in desired for key in self.duplicates)
-        return duplicated or super(PropertiesBackend, self).needs_write(before, desired)
+        # reads_as() is false for a key defined twice (the portal merges duplicates into a comma list),
+        # so duplicates are collapsed even when the first value already matches.
+        for key, value in desired.items():
+            if value is None and before.get(key) is not None:
+                return True
+            if value is not None and not self.document.reads_as(key, value):
+                return True
+        return False
 
     def write(self, desired):
         for key, value in desired.items():

@@ -127,6 +127,8 @@ def test_password_with_escaped_characters_never_leaks(home, tmp_path):
     for form in escaped_forms:
         assert form not in run.output
     assert run.result['settings']['mail.session.mail.smtp.password'] == '********'
+    again = run_module(tmp_path, MODULE, dict(liferay_home=str(home), **args))
+    assert again.result['changed'] is False, 'a value with , \\ and ${ must compare equal once written'
 
 
 def test_state_absent_removes_only_managed_keys(home, tmp_path):
