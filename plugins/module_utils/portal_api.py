@@ -454,11 +454,10 @@ class PortalClient(object):
                 % (where, 'an HTML page' if _looks_like_html(answer.content_type, answer.text) else 'a non-JSON answer')),
                 status=status)
         if status >= 500:
-            raise PortalApiError(self._scrub(
-                '%s: HTTP %d, the portal failed while running the call%s' % (
-                    where, status, detail or ' (no details: the portal log has the stack trace; '
-                                              'json.service.serialize.throwable=true makes the portal return it)')),
-                status=status)
+            detail = detail or (' (no details: the portal log has the stack trace; '
+                                'json.service.serialize.throwable=true makes the portal return it)')
+            raise PortalApiError(self._scrub('%s: HTTP %d, the portal failed while running the call%s'
+                                             % (where, status, detail)), status=status)
         raise PortalApiError(self._scrub('%s: unexpected HTTP %d%s' % (where, status, detail)), status=status)
 
 
