@@ -1,0 +1,344 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the liferay_ops.mail project
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: mail_check
+short_description: Check that the SMTP and POP servers of a Liferay mail session work from this host
+description:
+  - Runs a ladder of checks against the SMTP server and the POP3 server given in the same O(smtp) and O(pop)
+    options as M(liferay_ops.mail.mail_settings), and reports every step with its own result and duration.
+  - "The ladder, per server: C(dns) (every address) -> C(tcp) (refused, timed out and unreachable told apart)
+    -> C(greeting) (SMTP C(220), POP3 C(+OK)) -> C(tls) (implicit TLS for V(ssl), STARTTLS for SMTP V(starttls);
+    certificate chain and host name verified, protocol, cipher, subject, SAN, issuer and days to expiry reported)
+    -> C(capabilities) (EHLO extensions with AUTH mechanisms and SIZE, POP3 CAPA) -> C(login) (SMTP AUTH, POP3
+    USER/PASS) -> optionally C(rcpt) (MAIL FROM/RCPT TO, stopped before DATA) or C(message) (one real message)."
+  - With implicit TLS (V(ssl)) the C(tls) step runs before C(greeting), because the greeting arrives inside TLS.
+  - When a greeting or handshake does not match the settings, the module looks at what really listens on the port
+    (an SMTP or POP3 greeting, a TLS server, or silence) and says so, for example that the POP and SMTP ports
+    look swapped, or that a port expects implicit TLS.
+  - The SMTP and POP checks run at the same time. Every network operation has a time limit, so a dead or silent
+    server fails within O(timeout) per step instead of hanging.
+  - Run it on the portal host (for example with C(delegate_to)); that is where Liferay connects from.
+  - It never reports a change. Secrets never appear in results, messages or warnings.
+author:
+  - liferay_ops.mail maintainers
+extends_documentation_fragment:
+  - liferay_ops.mail.mail_options
+attributes:
+  check_mode:
+    support: full
+    description: The checks run as usual; O(test_message) stops before DATA, like O(rcpt_probe), and sends nothing.
+  diff_mode:
+    support: none
+    description: Nothing is changed, so there is nothing to diff.
+options:
+  timeout:
+    description:
+      - Time limit in seconds for each step of the ladder (DNS, connect, greeting, TLS handshake, ...).
+    type: int
+    default: 10
+  validate_certs:
+    description:
+      - Verify the server certificate chain and host name with the default TLS policy.
+      - V(false) is meant for test servers only; the TLS version and cipher are still reported.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - A PEM file (or a hashed certificate directory) with the CA certificates that sign the mail servers'
+        certificates. Without it, the system trust store is used.
+    type: path
+  checks:
+    description:
+      - The steps to run. Each step needs the ones before it, so list every step from V(dns) up to the last one
+        wanted; the default runs them all.
+      - With O(smtp.security=ssl) or O(pop.security=ssl), listing V(greeting) also runs the TLS handshake.
+    type: list
+    elements: str
+    choices: [dns, tcp, greeting, tls, capabilities, login]
+    default: [dns, tcp, greeting, tls, capabilities, login]
+  rcpt_probe:
+    description:
+      - After the SMTP login, send MAIL FROM and RCPT TO, then reset the session without sending anything.
+        Proves that the server accepts the sender and the recipient.
+      - Needs V(login) in O(checks). Mutually exclusive with O(test_message).
+    type: dict
+    suboptions:
+      from:
+        description: Envelope sender, usually the portal's C(admin.email.from.address).
+        type: str
+        required: true
+      to:
+        description: Envelope recipient.
+        type: str
+        required: true
+  test_message:
+    description:
+      - After the SMTP login, send one real message. Opt-in; in check mode it stops before DATA instead.
+      - Needs V(login) in O(checks). Mutually exclusive with O(rcpt_probe).
+    type: dict
+    suboptions:
+      from:
+        description: Sender address (header and envelope).
+        type: str
+        required: true
+      to:
+        description: Recipient address (header and envelope).
+        type: str
+        required: true
+      subject:
+        description: Subject of the message.
+        type: str
+        default: liferay_ops.mail test message
+  fail_on_error:
+    description:
+      - Fail the task when a check fails (with every result in the failure).
+      - V(false) returns the results with RV(ok=false) and lets the play go on.
+    type: bool
+    default: true
+notes:
+  - O(javamail_properties) and O(pop.notifications) are accepted so that one set of options can be passed to both
+    modules; the checks do not use them.
+  - Python's smtplib and poplib do not verify certificates unless told to; this module always passes a verifying
+    context unless O(validate_certs=false).
+seealso:
+  - module: liferay_ops.mail.mail_settings
+'''
+
+EXAMPLES = r'''
+- name: Check the mail servers from the portal host
+  liferay_ops.mail.mail_check:
+    smtp:
+      host: smtp.example.com
+      port: 587
+      security: starttls
+      user: portal@example.com
+      password: "{{ vault_smtp_password }}"
+    pop:
+      host: pop.example.com
+      security: ssl
+      user: portal@example.com
+      password: "{{ vault_pop_password }}"
+    timeout: 5
+  delegate_to: "{{ groups['liferay'][0] }}"
+
+- name: Only check that the SMTP port is reachable and greets, without logging in
+  liferay_ops.mail.mail_check:
+    smtp:
+      host: smtp.example.com
+    checks: [dns, tcp, greeting]
+
+- name: Check that the relay accepts the portal's sender, then report instead of failing
+  liferay_ops.mail.mail_check:
+    smtp:
+      host: smtp.example.com
+      security: ssl
+      user: portal@example.com
+      password: "{{ vault_smtp_password }}"
+    ca_path: /etc/pki/corp-ca.pem
+    rcpt_probe:
+      from: noreply@example.com
+      to: postmaster@example.com
+    fail_on_error: false
+  register: mail_check
+
+- name: Send one real test message
+  liferay_ops.mail.mail_check:
+    smtp:
+      host: smtp.example.com
+      user: portal@example.com
+      password: "{{ vault_smtp_password }}"
+    test_message:
+      from: noreply@example.com
+      to: ops@example.com
+      subject: Liferay mail check
+'''
+
+RETURN = r'''
+ok:
+  description: Whether every check of every configured server passed.
+  returned: always
+  type: bool
+  sample: true
+elapsed_ms:
+  description: Wall-clock time of all checks in milliseconds (SMTP and POP run at the same time).
+  returned: always
+  type: int
+  sample: 84
+msg:
+  description: A summary; on failure it names the server and the first step that failed.
+  returned: always
+  type: str
+  sample: "smtp failed at tls: smtp 127.0.0.1:2525: STARTTLS required (smtp.security: starttls) but the server does not offer it"
+smtp:
+  description: The SMTP results; V(null) when O(smtp) is not given.
+  returned: always
+  type: dict
+  contains:
+    ok:
+      description: Whether every step passed.
+      type: bool
+    host:
+      description: The server checked.
+      type: str
+    port:
+      description: The port checked.
+      type: int
+    security:
+      description: The security mode checked.
+      type: str
+    failed_step:
+      description: Name of the step that failed, or V(null).
+      type: str
+    msg:
+      description: What failed and how to fix it, or a summary when everything passed.
+      type: str
+    elapsed_ms:
+      description: Time spent on this server in milliseconds.
+      type: int
+    steps:
+      description:
+        - The steps that ran, in order. Each has C(name), C(ok), C(ms) and C(detail); C(skipped) when a step
+          did not apply (for example no TLS with V(none), or no login without a user).
+        - Step facts - C(dns) has C(addresses); C(tcp) has C(attempts) (per address C(connected), C(refused),
+          C(timeout) or C(unreachable)); C(greeting) has C(banner); C(tls) has C(tls) with C(version), C(cipher),
+          C(verified), C(subject), C(san), C(issuer), C(not_after), C(days_left); C(capabilities) has
+          C(extensions) or C(capabilities), C(auth_mechanisms), C(size_limit); C(login) has C(user) (and
+          C(messages) for POP); C(message) has C(message_id).
+      type: list
+      elements: dict
+      sample:
+        - {name: dns, ok: true, ms: 1, detail: "smtp.example.com resolves to 192.0.2.10", addresses: [192.0.2.10]}
+        - {name: tcp, ok: true, ms: 12, detail: "connected to 192.0.2.10 port 587"}
+pop:
+  description: The POP3 results, shaped like RV(smtp); V(null) when O(pop) is not given.
+  returned: always
+  type: dict
+'''
+
+import time
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.liferay_ops.mail.plugins.module_utils.probe import (
+    LADDER,
+    Redactor,
+    ServerProbe,
+    run_concurrently,
+)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
+    MailSettings,
+    SettingsError,
+    mail_argument_spec,
+)
+
+
+def argument_spec():
+    spec = mail_argument_spec()
+    spec.update(
+        timeout=dict(type='int', default=10),
+        validate_certs=dict(type='bool', default=True),
+        ca_path=dict(type='path'),
+        checks=dict(type='list', elements='str', choices=list(LADDER), default=list(LADDER)),
+        rcpt_probe=dict(type='dict', options={
+            'from': dict(type='str', required=True),
+            'to': dict(type='str', required=True),
+        }),
+        test_message=dict(type='dict', options={
+            'from': dict(type='str', required=True),
+            'to': dict(type='str', required=True),
+            'subject': dict(type='str', default='liferay_ops.mail test message'),
+        }),
+        fail_on_error=dict(type='bool', default=True),
+    )
+    return spec
+
+
+def last_step(checks):
+    """The last step of a valid ``checks`` list; raises SettingsError when a needed step is missing."""
+    if not checks:
+        raise SettingsError('checks', 'is empty: list the steps to run, e.g. [dns, tcp, greeting]')
+    last = max(LADDER.index(name) for name in checks)
+    missing = [name for name in LADDER[:last] if name not in checks]
+    if missing:
+        raise SettingsError('checks', '%s needs %s, which %s not listed: list every step up to the last one, e.g. [%s]'
+                            % (LADDER[last], ', '.join(missing), 'is' if len(missing) == 1 else 'are',
+                               ', '.join(LADDER[:last + 1])))
+    return LADDER[last]
+
+
+def summary(results):
+    failures = ['%s failed at %s: %s' % (kind, result['failed_step'], result['msg'])
+                for kind, result in results if result is not None and not result['ok']]
+    if failures:
+        return '; '.join(failures)
+    return 'all checks passed (%s)' % ', '.join(kind for kind, result in results if result is not None)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=argument_spec(),
+        supports_check_mode=True,
+        required_one_of=[('smtp', 'pop')],
+        mutually_exclusive=[('rcpt_probe', 'test_message')],
+    )
+    params = module.params
+    try:
+        settings = MailSettings.from_params(params)
+        last = last_step(params['checks'])
+        if (params['rcpt_probe'] or params['test_message']) and last != 'login':
+            raise SettingsError('rcpt_probe' if params['rcpt_probe'] else 'test_message',
+                                'needs login in checks: the message probe comes after the SMTP login')
+        if params['timeout'] <= 0:
+            raise SettingsError('timeout', 'must be a positive number of seconds')
+    except SettingsError as exc:
+        module.fail_json(msg=str(exc), option=exc.option)
+
+    rcpt_probe, test_message = params['rcpt_probe'], params['test_message']
+    if test_message and module.check_mode:
+        # sending is a side effect: in check mode prove the envelope only
+        rcpt_probe, test_message = dict(test_message), None
+
+    credentials = [(server['user'], server['password']) for server in (settings.smtp, settings.pop) if server]
+    redactor = Redactor(credentials)
+    probes = []
+    for kind, server in (('smtp', settings.smtp), ('pop', settings.pop)):
+        if server is not None:
+            probes.append(ServerProbe(kind, server, timeout=params['timeout'], validate_certs=params['validate_certs'],
+                                      ca_path=params['ca_path'], last_step=last, rcpt_probe=rcpt_probe,
+                                      test_message=test_message, redactor=redactor))
+
+    started = time.monotonic()
+    # every step is bounded by the timeout; the join limit only guards against a bug
+    finished = run_concurrently(probes, timeout=params['timeout'] * (len(LADDER) + 2) + 5)
+    by_kind = dict((probe.kind, result) for probe, result in zip(probes, finished))
+    results = [('smtp', by_kind.get('smtp')), ('pop', by_kind.get('pop'))]
+
+    for warning in settings.warnings():
+        module.warn(redactor(warning))
+    for probe in probes:
+        for warning in probe.warnings:
+            module.warn(redactor(warning))
+
+    ok = all(result['ok'] for kind, result in results if result is not None)
+    output = dict(
+        changed=False,
+        ok=ok,
+        elapsed_ms=int((time.monotonic() - started) * 1000),
+        msg=redactor(summary(results)),
+        smtp=by_kind.get('smtp'),
+        pop=by_kind.get('pop'),
+    )
+    if not ok and params['fail_on_error']:
+        module.fail_json(**output)
+    module.exit_json(**output)
+
+
+if __name__ == '__main__':
+    main()
