@@ -1,0 +1,119 @@
+"""Shared helpers of the benchmarks: where things are, how to run a playbook, how to summarise timings.
+
+Tools are found next to sys.executable, so the benchmarks run from whichever virtualenv starts them
+(the project's .venv under `make bench`).
+"""
+
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH_DIR = os.path.join(REPO, 'bench')
+COLLECTIONS = os.path.join(REPO, '.tmp', 'collections')
+BIN_DIR = os.path.dirname(sys.executable)
+SUPPORT_BIN = os.path.join(REPO, 'tests', 'support', 'bin')
+SIM = os.path.join(SUPPORT_BIN, 'liferay-sim')
+MAIL_STACK = os.path.join(SUPPORT_BIN, 'mail-stack')
+
+# Fake credentials of the benchmark's own throw-away Liferay homes; never printed or recorded.
+SMTP = dict(host='smtp.example.com', port=587, security='starttls', user='portal@example.com', password='bench-smtp-pw')
+POP = dict(host='pop.example.com', port=995, security='ssl', user='portal@example.com', password='bench-pop-pw')
+JAVAMAIL = {'mail.smtp.connectiontimeout': 10000, 'mail.smtp.timeout': 10000}
+
+
+def tool(name):
+    """An executable of the running virtualenv (ansible-playbook, ...)."""
+    path = os.path.join(BIN_DIR, name)
+    if not os.path.exists(path):
+        raise SystemExit('bench: %s not found next to %s; run from the project venv (make venv)' % (name, sys.executable))
+    return path
+
+
+def ensure_collection_path():
+    """Make ansible_collections/liferay_ops/mail point at this checkout (as `make collections` does)."""
+    parent = os.path.join(COLLECTIONS, 'ansible_collections', 'liferay_ops')
+    link = os.path.join(parent, 'mail')
+    os.makedirs(parent, exist_ok=True)
+    if not os.path.islink(link) or os.path.realpath(link) != os.path.realpath(REPO):
+        if os.path.lexists(link):
+            os.unlink(link)
+        os.symlink(REPO, link)
+    return COLLECTIONS
+
+
+def ansible_env(workdir):
+    env = dict(os.environ)
+    env.update(
+        ANSIBLE_COLLECTIONS_PATH=ensure_collection_path(),
+        PYTHONPATH=COLLECTIONS,
+        ANSIBLE_HOME=os.path.join(workdir, 'ansible-home'),
+        ANSIBLE_LOCAL_TEMP=os.path.join(workdir, 'ansible-local'),
+        ANSIBLE_REMOTE_TEMP=os.path.join(workdir, 'ansible-remote'),
+        ANSIBLE_NOCOLOR='1',
+        ANSIBLE_RETRY_FILES_ENABLED='0',
+        ANSIBLE_HOST_KEY_CHECKING='0',
+        ANSIBLE_DEPRECATION_WARNINGS='0',
+        ANSIBLE_STDOUT_CALLBACK='ansible.builtin.default',
+        ANSIBLE_DISPLAY_OK_HOSTS='0',
+        ANSIBLE_DISPLAY_SKIPPED_HOSTS='0',
+    )
+    return env
+
+
+RECAP = re.compile(r'^\S+\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)', re.M)
+
+
+class PlaybookFailed(RuntimeError):
+    pass
+
+
+def run_playbook(workdir, inventory, playbook, forks):
+    """Run ansible-playbook; return (wall seconds, total changed, hosts in the recap)."""
+    command = [tool('ansible-playbook'), '-i', inventory, '--forks', str(forks), playbook]
+    started = time.perf_counter()
+    proc = subprocess.run(command, env=ansible_env(workdir), capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    recap = [tuple(int(n) for n in match) for match in RECAP.findall(proc.stdout)]
+    if proc.returncode != 0 or any(row[2] or row[3] for row in recap):
+        raise PlaybookFailed('%s failed (rc %d):\n%s\n%s' % (os.path.basename(playbook), proc.returncode,
+                                                             proc.stdout[-3000:], proc.stderr[-3000:]))
+    return wall, sum(row[1] for row in recap), len(recap)
+
+
+def median(values):
+    return statistics.median(values) if values else None
+
+
+def ratio(numerator, denominator):
+    if numerator is None or not denominator:
+        return None
+    return numerator / denominator
+
+
+def load():
+    return [round(value, 2) for value in os.getloadavg()]
+
+
+def write_json(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, 'w', encoding='utf-8') as handle:
+        json.dump(data, handle, indent=2, sort_keys=True)
+        handle.write('\n')
+
+
+def scratch_dir(prefix):
+    base = os.path.join(REPO, '.tmp', 'bench')
+    os.makedirs(base, exist_ok=True)
+    return tempfile.mkdtemp(prefix=prefix, dir=base)
+
+
+def rotated(items, shift):
+    """items rotated by shift: alternates which side runs first in each repetition."""
+    shift %= len(items)
+    return list(items[shift:]) + list(items[:shift])
