@@ -117,3 +117,30 @@ def rotated(items, shift):
     """items rotated by shift: alternates which side runs first in each repetition."""
     shift %= len(items)
     return list(items[shift:]) + list(items[:shift])
+
+
+RUNNER = os.path.join(BENCH_DIR, 'module_runner.py')
+
+
+def run_module(workdir, name, args):
+    """Run a module through module_runner.py in a fresh interpreter.
+
+    Returns dict(process_s=wall time of the whole process, import_s, main_s, result). The args file is
+    removed right away: it may hold a password.
+    """
+    args_file = os.path.join(workdir, 'args-%s.json' % name)
+    fd = os.open(args_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, 'w') as handle:
+        json.dump({'ANSIBLE_MODULE_ARGS': args}, handle)
+    env = dict(os.environ, PYTHONPATH=ensure_collection_path())
+    try:
+        started = time.perf_counter()
+        proc = subprocess.run([sys.executable, RUNNER, name, args_file], env=env, capture_output=True, text=True)
+        process_s = time.perf_counter() - started
+    finally:
+        os.unlink(args_file)
+    if proc.returncode != 0 or not proc.stdout.strip():
+        raise RuntimeError('%s did not run (rc %d): %s' % (name, proc.returncode, proc.stderr[-2000:]))
+    answer = json.loads(proc.stdout.strip().splitlines()[-1])
+    answer['process_s'] = process_s
+    return answer
