@@ -101,11 +101,11 @@ def test_update_preferences_semantics(sim):
 def test_parameter_styles(sim):
     """§3.1: JSON body, form with the map as a JSON string, and the legacy `properties` name."""
     assert sim.post(UPDATE, auth=ADMIN, json={"companyId": COMPANY_ID,
-                                             "unicodeProperties": {"a.key": "json"}}).status_code == 200
+                                              "unicodeProperties": {"a.key": "json"}}).status_code == 200
     assert sim.post(UPDATE, auth=ADMIN, data={"companyId": str(COMPANY_ID),
-                                             "unicodeProperties": '{"b.key": "form"}'}).status_code == 200
+                                              "unicodeProperties": '{"b.key": "form"}'}).status_code == 200
     assert sim.post(UPDATE, auth=ADMIN, data={"companyId": str(COMPANY_ID),
-                                             "properties": '{"c.key": "legacy"}'}).status_code == 200
+                                              "properties": '{"c.key": "legacy"}'}).status_code == 200
     assert sim.post("/api/jsonws/invoke", auth=ADMIN, data={"cmd": json.dumps(
         {"/company/update-preferences": {"companyId": COMPANY_ID, "unicodeProperties": {"d.key": "cmd"}}})}
     ).status_code == 200

@@ -8,7 +8,7 @@ P = "mail.session.mail."
 def test_raw_mode_uses_mail_session_properties_as_javamail_properties(start_sim):
     """§1/§2.5: mail.session.mail=false -> the mail.session. prefix is stripped and the rest used as is."""
     sim = start_sim(files={"portal-ext.properties": P + "smtp.host=smtp.example.com\n"
-                                                    "mail.session.mail.smtp.custom=kept\n"})
+                           "mail.session.mail.smtp.custom=kept\n"})
     session = sim.session()
     assert session["mode"] == "raw"
     assert session["properties"]["mail.smtp.host"] == "smtp.example.com"
@@ -27,9 +27,9 @@ def test_files_then_environment_then_env_file(start_sim, tmp_path):
                                         + P + "smtp.host=ext\n" + P + "smtp.port=2525\n" + P + "pop3.host=ext\n"
                                         + P + "pop3.user=ext\n" + P + "smtp.user=ext\n",
                "portal-mail.properties": P + "smtp.port=587\n" + P + "pop3.host=include\n" + P + "pop3.user=inc\n"
-                                         + P + "smtp.user=inc\n",
+               + P + "smtp.user=inc\n",
                "portal-setup-wizard.properties": P + "pop3.host=wizard\n" + P + "pop3.user=wizard\n"
-                                                 + P + "smtp.user=wizard\n"},
+               + P + "smtp.user=wizard\n"},
         env={"LIFERAY_MAIL_PERIOD_SESSION_PERIOD_MAIL_PERIOD_POP3_PERIOD_USER": "from-env",
              "LIFERAY_MAIL_PERIOD_SESSION_PERIOD_MAIL_PERIOD_SMTP_PERIOD_USER": "from-env"},
         args=["--env-file", str(env_file)])
@@ -46,7 +46,7 @@ def test_files_then_environment_then_env_file(start_sim, tmp_path):
 def test_structured_mode_company_prefs_beat_system_prefs_beat_properties(start_sim):
     """§2.5: mail.session.mail=true -> company prefs -> system prefs -> properties/env, per key."""
     sim = start_sim(files={"portal-ext.properties": P + "smtp.host=props-host\n" + P + "smtp.port=2525\n"
-                                                    + P + "smtp.user=props-user\n"},
+                           + P + "smtp.user=props-user\n"},
                     env={"LIFERAY_MAIL_PERIOD_SESSION_PERIOD_MAIL_PERIOD_SMTP_PERIOD_PORT": "2626"})
     # system level through the Server Administration form, then the instance through JSON WS
     assert sim.control_panel(smtpHost="system-host", smtpPort="25", smtpUser="system-user",
@@ -92,7 +92,7 @@ def test_protocol_normalisation_auth_derivation_and_advanced_properties(start_si
                                                     + P + "smtp.password=pw\n"
                                                     + P + "smtp.port=not-a-number\n"
                                                     + P + "advanced.properties=mail.smtp.timeout=5000\\n"
-                                                      "mail.smtp.host=advanced-host\n"})
+                           "mail.smtp.host=advanced-host\n"})
     session = sim.session(secrets=True)
     props = session["properties"]
     assert props["mail.transport.protocol"] == "smtp"

@@ -6,7 +6,7 @@ TO = "joe.bloggs@example.com"
 
 def send(sim, web_id="liferay.com", to=TO, subject="hello"):
     response = sim.post("/sim/send-test-mail", json={"webId": web_id, "to": to, "subject": subject,
-                                                    "from": "portal@example.com"})
+                                                     "from": "portal@example.com"})
     assert response.status_code == 200, response.text
     return response.json()
 

@@ -87,7 +87,7 @@ def test_control_panel_requires_an_administrator(start_sim):
     assert sim.control_panel(auth=ADMIN, preferencesCompanyId=20098, smtpHost="x").status_code == 403
     assert sim.prefs(0) == {} and sim.prefs(20098) == {}
     form = sim.post("/sim/control-panel/mail", auth=ADMIN, data={"preferencesCompanyId": str(COMPANY_ID),
-                                                                "smtpHost": "form-host"})
+                                                                 "smtpHost": "form-host"})
     assert form.status_code == 200
     assert sim.prefs(COMPANY_ID)[P + "smtp.host"] == "form-host"
 

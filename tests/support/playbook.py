@@ -99,7 +99,7 @@ def run_playbook(playbook, inventory='localhost,', check=False, diff=False, verb
     handle, results_file = tempfile.mkstemp(prefix='results-', suffix='.json')
     os.close(handle)
     os.unlink(results_file)
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=ansible_env(env, results_file),
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=ansible_env(env, results_file), check=False,
                           timeout=timeout, cwd=REPO_ROOT)
     return PlaybookRun(proc, results_file)
 

@@ -76,7 +76,7 @@ def _string_array(value):
         if text.startswith("["):
             value = json.loads(text)
         else:
-            value = [part for part in text.split(",")]
+            value = list(text.split(","))
     if not isinstance(value, list):
         value = [value]
     return [getter.java_string(v) for v in value]

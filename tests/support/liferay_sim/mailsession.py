@@ -11,11 +11,14 @@ P = "mail.session.mail."
 MAIL_SESSION_MAIL = "mail.session.mail"
 ADVANCED = P + "advanced.properties"
 
+
 def normalise_store(protocol):
     return "pop3s" if protocol == "pop3s" else "pop3"
 
+
 def normalise_transport(protocol):
     return "smtps" if protocol == "smtps" else "smtp"
+
 
 def _apply_advanced(properties, sources, text, layer):
     if not text:
@@ -23,6 +26,7 @@ def _apply_advanced(properties, sources, text, layer):
     for key, value in load_java_properties(text).items():
         properties[key] = value
         sources[key] = "advanced:" + layer
+
 
 def _structured(properties, sources, get, layer_of):
     """Set the keys MailServiceImpl derives from the individual settings."""
@@ -50,6 +54,7 @@ def _structured(properties, sources, get, layer_of):
     put("mail.%s.starttls.enable" % transport, starttls, "smtp.starttls.enable")
     put("mail.%s.user" % transport, user, "smtp.user")
 
+
 def build_74(props, company_prefs, system_prefs):
     """7.4-per-company: company prefs -> system prefs -> portal properties/env."""
 
@@ -73,6 +78,7 @@ def build_74(props, company_prefs, system_prefs):
     _apply_advanced(properties, sources, advanced, layer)
     return properties, sources, "structured"
 
+
 # MailSettingCompanyConfiguration attribute for each setting name used above.
 _OSGI_ATTRIBUTES = {
     "store.protocol": "storeProtocol",
@@ -87,6 +93,7 @@ _OSGI_ATTRIBUTES = {
     "smtp.password": "smtpPassword",
     "smtp.starttls.enable": "enableStartTLS",
 }
+
 
 def build_osgi(values, layers):
     """2025.Q4: everything from MailSettingCompanyConfiguration, no portal properties."""

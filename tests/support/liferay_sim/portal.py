@@ -90,7 +90,7 @@ class Portal(object):
             self.sessions.clear()
             self.ready_at = time.monotonic() + self.startup_delay
         LOG.info("Loaded portal properties from %s", ", ".join(self.props[self.default_company.company_id]
-                                                                .loaded_files()) or "(no files)")
+                                                               .loaded_files()) or "(no files)")
 
     def start(self):
         if self.osgi:
@@ -266,4 +266,3 @@ class Portal(object):
             LOG.error("Unable to send mail: %s", text)
             return {"sent": False, "error": text}
         return {"sent": True}
-

@@ -101,14 +101,14 @@ def send(properties, to, subject, sender, ca_file=None, api="javax.mail", check_
                 client.login(user, password)
             except smtplib.SMTPAuthenticationError as error:
                 raise SendError("%s.AuthenticationFailedException: %d %s" % (api, error.smtp_code,
-                                                                           _text(error.smtp_error)))
+                                                                             _text(error.smtp_error)))
             except smtplib.SMTPNotSupportedError:
                 raise SendError("%s.AuthenticationFailedException: No authentication mechanisms supported "
                                 "by both server and client" % api)
         client.send_message(message)
     except smtplib.SMTPResponseException as error:
         raise SendError("com.sun.mail.smtp.SMTPSendFailedException: %d %s" % (error.smtp_code,
-                                                                             _text(error.smtp_error)))
+                                                                              _text(error.smtp_error)))
     except smtplib.SMTPRecipientsRefused as error:
         refused = ", ".join("%s (%d %s)" % (r, c, _text(t)) for r, (c, t) in error.recipients.items())
         raise SendError("%s.SendFailedException: Invalid Addresses: %s" % (api, refused))
