@@ -153,7 +153,7 @@ def check_same_content(homes, side):
         raise RuntimeError('%s wrote different mail keys than expected: %s' % (side, ', '.join(differing)))
 
 
-def measure(hosts, reps, log=print):
+def measure(hosts, reps, sides=SIDES, log=print):
     """Timings for one N: {side: {'first': [s...], 'second': [s...]}} (ping has 'first' only)."""
     workdir = common.scratch_dir('overhead-%d-' % hosts)
     try:
@@ -161,10 +161,10 @@ def measure(hosts, reps, log=print):
         reset_homes(homes)
         # one untimed warm-up, so the first timed run does not pay for cold caches
         common.run_playbook(workdir, inventory, playbooks['ping'], FORKS)
-        times = dict((side, {'first': [], 'second': []}) for side in SIDES)
+        times = dict((side, {'first': [], 'second': []}) for side in sides)
         del times['ping']['second']
         for rep in range(reps):
-            for side in common.rotated(SIDES, rep):
+            for side in common.rotated(sides, rep):
                 if side == 'ping':
                     wall, _changed, seen = common.run_playbook(workdir, inventory, playbooks['ping'], FORKS)
                     _check_hosts(side, seen, hosts)
@@ -182,7 +182,7 @@ def measure(hosts, reps, log=print):
                     raise RuntimeError('%s second run reported %d changes' % (side, changed))
                 times[side]['second'].append(wall)
             log('  overhead N=%d rep %d/%d: %s' % (hosts, rep + 1, reps, ', '.join(
-                '%s %.2fs' % (side, times[side]['first'][-1]) for side in SIDES)))
+                '%s %.2fs' % (side, times[side]['first'][-1]) for side in sides)))
         return times
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -201,6 +201,7 @@ def summarise(times):
     ratios = {}
     for run in ('first', 'second'):
         ratios['mail_settings/ping ' + run] = common.ratio(med['mail_settings'][run], med['ping']['first'])
-        ratios['lineinfile/mail_settings ' + run] = common.ratio(med['lineinfile'][run], med['mail_settings'][run])
+        if 'lineinfile' in med:
+            ratios['lineinfile/mail_settings ' + run] = common.ratio(med['lineinfile'][run], med['mail_settings'][run])
         ratios['mail_settings/template ' + run] = common.ratio(med['mail_settings'][run], med['template'][run])
     return med, ratios

@@ -1,0 +1,152 @@
+"""Run the benchmarks of liferay_ops.mail, print medians and ratios, record them.
+
+    python bench/run.py            full run (make bench): bench/results/latest.json, docs/img/bench-overhead.png,
+                                   and the figures section of docs/performance.md
+    python bench/run.py --quick    fewer hosts and repetitions (make bench-quick): bench/results/quick.json and
+                                   bench/results/quick.png only; the recorded figures stay as they are
+
+Run it with the python of the project's virtualenv; ansible-playbook is taken from the same bin directory.
+Every comparison runs its sides in the same run, alternating, and reports medians.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import api  # noqa: E402
+import bigfile  # noqa: E402
+import checks  # noqa: E402
+import common  # noqa: E402
+import overhead  # noqa: E402
+import report  # noqa: E402
+
+# hosts -> repetitions; lineinfile (one task per key, 14 tasks) only up to lineinfile_max_n hosts,
+# since it costs about 14 times the others and would alone exceed the time budget at 100+ hosts.
+PROFILES = {
+    'full': dict(overhead={1: 5, 20: 3, 100: 2, 200: 2}, lineinfile_max_n=20,
+                 bigfile_sizes=(1000, 10000, 100000), bigfile_reps=5, api_reps=5, checks_reps=5),
+    'quick': dict(overhead={1: 2, 10: 2}, lineinfile_max_n=10,
+                  bigfile_sizes=(1000, 10000, 100000), bigfile_reps=2, api_reps=2, checks_reps=2),
+}
+SECTIONS = ('overhead', 'bigfile', 'api', 'checks')
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--quick', action='store_true', help='fewer hosts and repetitions (about 2 minutes idle)')
+    parser.add_argument('--only', help='comma-separated subset of: ' + ', '.join(SECTIONS))
+    parser.add_argument('--hosts', help='override the host counts, e.g. 1,20 (repetitions from --reps or 3)')
+    parser.add_argument('--reps', type=int, help='override every repetition count')
+    parser.add_argument('--lineinfile-max-n', type=int, help='largest host count the lineinfile side runs at')
+    parser.add_argument('--update-docs', action='store_true', help='with --quick: still rewrite docs/performance.md')
+    return parser.parse_args(argv)
+
+
+def plan_from(args):
+    plan = dict(PROFILES['quick' if args.quick else 'full'])
+    if args.hosts:
+        plan['overhead'] = dict((int(n), args.reps or 3) for n in args.hosts.split(','))
+    if args.reps:
+        plan['overhead'] = dict((n, args.reps) for n in plan['overhead'])
+        plan.update(bigfile_reps=args.reps, api_reps=args.reps, checks_reps=args.reps)
+    if args.lineinfile_max_n is not None:
+        plan['lineinfile_max_n'] = args.lineinfile_max_n
+    return plan
+
+
+def environment():
+    def version(command):
+        try:
+            return subprocess.run(command, capture_output=True, text=True, timeout=60).stdout.splitlines()[0]
+        except (OSError, IndexError, subprocess.SubprocessError):
+            return 'unknown'
+    try:
+        commit = subprocess.run(['git', '-C', common.REPO, 'rev-parse', '--short', 'HEAD'],
+                                capture_output=True, text=True).stdout.strip()
+    except OSError:
+        commit = 'unknown'
+    return dict(python=platform.python_version(), ansible=version([common.tool('ansible-playbook'), '--version']),
+                platform=platform.platform(), cpus=os.cpu_count(), commit=commit)
+
+
+def main(argv=None):
+    args = parse_args(argv if argv is not None else sys.argv[1:])
+    plan = plan_from(args)
+    sections = args.only.split(',') if args.only else list(SECTIONS)
+    unknown = set(sections) - set(SECTIONS)
+    if unknown:
+        raise SystemExit('bench: unknown section(s) %s; choose from %s' % (', '.join(sorted(unknown)), ', '.join(SECTIONS)))
+    command = 'python bench/run.py' + ('' if not argv and len(sys.argv) == 1 else ' ' + ' '.join(
+        argv if argv is not None else sys.argv[1:]))
+    data = dict(command=command, profile='quick' if args.quick else 'full', plan=_jsonable(plan),
+                started=datetime.datetime.now().isoformat(timespec='seconds'), environment=environment(),
+                load={'start': common.load()}, sections={})
+    print('bench: %s (load %s on %d CPUs)' % (command, data['load']['start'], os.cpu_count()))
+    began = time.perf_counter()
+    try:
+        if 'overhead' in sections:
+            data['sections']['overhead'] = run_overhead(plan)
+            data['load']['after overhead'] = common.load()
+        if 'bigfile' in sections:
+            raw = bigfile.measure(plan['bigfile_sizes'], plan['bigfile_reps'])
+            data['sections']['bigfile'] = dict(raw=_jsonable(raw), summary=_jsonable(bigfile.summarise(raw)))
+            data['load']['after bigfile'] = common.load()
+        if 'api' in sections:
+            raw = api.measure(plan['api_reps'])
+            data['sections']['api'] = dict(raw=raw, summary=api.summarise(raw))
+            data['load']['after api'] = common.load()
+        if 'checks' in sections:
+            raw = checks.measure(plan['checks_reps'])
+            data['sections']['checks'] = dict(raw=raw, summary=checks.summarise(raw))
+            data['load']['after checks'] = common.load()
+    finally:
+        data['duration_s'] = round(time.perf_counter() - began, 1)
+    data['targets'] = report.targets(data)
+    print()
+    print(report.text_tables(data))
+    quick = args.quick
+    results_json = os.path.join(common.BENCH_DIR, 'results', 'quick.json' if quick else 'latest.json')
+    plot_png = (os.path.join(common.BENCH_DIR, 'results', 'quick.png') if quick
+                else os.path.join(common.REPO, 'docs', 'img', 'bench-overhead.png'))
+    if 'overhead' in data['sections']:
+        report.plot(data, plot_png)
+        data['plot'] = os.path.relpath(plot_png, common.REPO)
+    common.write_json(results_json, data)
+    print('\nresults: %s%s' % (os.path.relpath(results_json, common.REPO),
+                               ', plot: %s' % data['plot'] if 'plot' in data else ''))
+    if (not quick or args.update_docs) and set(sections) == set(SECTIONS):
+        report.update_docs(data, os.path.join(common.REPO, 'docs', 'performance.md'))
+        print('docs: docs/performance.md figures section rewritten')
+    missed = [target['name'] for target in data['targets'] if target['met'] is False]
+    print('targets missed: %s' % (', '.join(missed) if missed else 'none'))
+    return 0
+
+
+def run_overhead(plan):
+    raw = {}
+    summary = {}
+    for hosts, reps in sorted(plan['overhead'].items()):
+        sides = overhead.SIDES if hosts <= plan['lineinfile_max_n'] else tuple(s for s in overhead.SIDES if s != 'lineinfile')
+        times = overhead.measure(hosts, reps, sides=sides)
+        raw[str(hosts)] = times
+        medians, ratios = overhead.summarise(times)
+        summary[str(hosts)] = dict(reps=reps, medians=medians, ratios=ratios, load=common.load())
+    return dict(raw=raw, summary=summary, forks=overhead.FORKS)
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return dict((str(key), _jsonable(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
+    return value
+
+
+if __name__ == '__main__':
+    sys.exit(main())
