@@ -27,7 +27,7 @@ description:
   - Run it on the portal host (for example with C(delegate_to)); that is where Liferay connects from.
   - It never reports a change. Secrets never appear in results, messages or warnings.
 author:
-  - liferay_ops.mail maintainers
+  - liferay_ops.mail maintainers (@liferay-ops)
 extends_documentation_fragment:
   - liferay_ops.mail.mail_options
 attributes:

@@ -33,7 +33,7 @@ description:
   - Settings saved in the Control Panel are stored in the portal's database and win over
     C(portal-ext.properties); use M(liferay_ops.mail.mail_settings_info) to find out which layer wins.
 author:
-  - liferay_ops.mail maintainers
+  - liferay_ops.mail maintainers (@liferay-ops)
 extends_documentation_fragment:
   - liferay_ops.mail.mail_options
   - liferay_ops.mail.portal_connection

@@ -19,7 +19,7 @@ description:
   - Flags the traps - C(mail.session.mail) false (raw mode), a key defined twice, C(${) in a value, ports that
     look swapped, and stored preferences (Control Panel or API) that silently override the files.
 author:
-  - liferay_ops.mail maintainers
+  - liferay_ops.mail maintainers (@liferay-ops)
 attributes:
   check_mode:
     support: full
@@ -45,6 +45,26 @@ options:
       - Also read C(LIFERAY_*) variables from the environment of the module itself.
     type: bool
     default: false
+  portal_url:
+    description:
+      - The portal the C(api) backend of M(liferay_ops.mail.mail_settings) wrote to, exactly as given there
+        (together with O(company_web_id) or O(company_id) it picks the record in O(state_file)).
+      - When set, what that backend last applied is read from O(state_file) and shown as the C(company preferences)
+        layer, the one with the highest precedence. Secrets are masked.
+    type: str
+  company_web_id:
+    description:
+      - The instance the C(api) backend wrote to, as given there. Defaults to V(liferay.com).
+    type: str
+  company_id:
+    description:
+      - The company ID the C(api) backend wrote to, when it was given there instead of O(company_web_id).
+    type: int
+  state_file:
+    description:
+      - The state file of the C(api) backend. Defaults to C(~/.ansible/liferay_ops.mail/api-fingerprints.json)
+        of the user running the module, as in M(liferay_ops.mail.mail_settings). Needs O(portal_url).
+    type: path
   control_panel_used:
     description:
       - Say that someone saved the Control Panel mail form (or the api backend was used). Stored preferences then
@@ -54,6 +74,8 @@ options:
 notes:
   - Liferay 7.4 has no API that reads stored preferences back; values saved through the Control Panel are
     therefore not visible here. O(control_panel_used) makes the consequence explicit.
+  - The C(company preferences) layer is what the C(api) backend recorded after the portal accepted it. A later
+    Control Panel save of that instance's mail form is not visible in it.
 seealso:
   - module: liferay_ops.mail.mail_settings
 '''
@@ -67,6 +89,13 @@ EXAMPLES = r'''
 - name: Show it
   ansible.builtin.debug:
     msg: "SMTP host {{ mail_info.effective['mail.session.mail.smtp.host'].value }} from {{ mail_info.effective['mail.session.mail.smtp.host'].source }}"
+
+- name: Include what the api backend stored for the default instance
+  liferay_ops.mail.mail_settings_info:
+    liferay_home: /opt/liferay
+    portal_url: https://portal.example.com
+    company_web_id: liferay.com
+    state_file: /opt/liferay/data/liferay_ops.mail/api-fingerprints.json
 
 - name: A containerised portal configured through an env file
   liferay_ops.mail.mail_settings_info:
@@ -82,12 +111,12 @@ layers:
   elements: dict
   contains:
     name:
-      description: Layer name (file name, C(environment)).
+      description: Layer name (file name, C(environment), C(company preferences)).
       type: str
     location:
-      description: Where the layer lives (path of the file).
+      description: Where the layer lives (path of the file; the state file for C(company preferences)).
       type: str
-    keys:
+    values:
       description: Managed key -> value set by this layer.
       type: dict
 effective:
@@ -113,13 +142,17 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_api import api_scope, default_state_file
 from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import BackendError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.fingerprint import FingerprintError, FingerprintStore
 from ansible_collections.liferay_ops.mail.plugins.module_utils.layers import (
+    Layer,
     env_layer,
     properties_chain,
     resolve,
 )
 from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_env import parse_env_file
+from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_api import PortalApiError
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
     POP_PORT,
     SMTP_PORT,
@@ -128,6 +161,21 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
 
 _POP_LIKE = ('110', '995', '143', '993')
 _SMTP_LIKE = ('25', '465', '587')
+API_LAYER = 'company preferences'
+
+
+def api_layer(params):
+    """What the api backend last applied to the instance, read from its state file (secrets masked), or None."""
+    path = params['state_file'] or default_state_file()
+    try:
+        known = FingerprintStore(path).known_values(api_scope(params))
+    except PortalApiError as exc:
+        raise BackendError(exc.message)
+    except FingerprintError as exc:
+        raise BackendError('state_file: %s' % exc)
+    if known is None:
+        return None
+    return Layer(API_LAYER, path, known)
 
 
 def read_layers(module):
@@ -150,6 +198,10 @@ def read_layers(module):
         layers.append(env_layer(parse_env_file(text), params['env_file']))
     if params['read_environment']:
         layers.append(env_layer(dict(os.environ), 'module environment'))
+    if params['portal_url']:
+        stored = api_layer(params)
+        if stored is not None:
+            layers.append(stored)
     return layers
 
 
@@ -172,11 +224,25 @@ def findings(layers, effective, params):
         found.append('the SMTP port %s is a POP3/IMAP port: the POP and SMTP ports look swapped' % effective[SMTP_PORT][0])
     if effective[POP_PORT][0] in _SMTP_LIKE:
         found.append('the POP port %s is an SMTP port: the POP and SMTP ports look swapped' % effective[POP_PORT][0])
+    for layer in layers:
+        if layer.name == API_LAYER and layer.values:
+            shadowed = sorted(set(key for other in layers if other is not layer for key in other.values)
+                              & set(layer.values))
+            found.append('the api backend stored %s as company preferences of %s (state file %s): they override '
+                         'portal-ext.properties, portal-setup-wizard.properties and LIFERAY_* variables for those keys%s'
+                         % (', '.join(layer.values), _instance(params), layer.location,
+                            '; the file values of %s are ignored' % ', '.join(shadowed) if shadowed else ''))
     if params['control_panel_used']:
         found.append('settings saved in the Control Panel (or through the api backend) are stored in the database and '
                      'override portal-ext.properties and LIFERAY_* variables for every key they hold; manage mail with '
                      'the api backend, or re-save the form, to change them')
     return found
+
+
+def _instance(params):
+    if params['company_id'] is not None:
+        return 'company %d at %s' % (params['company_id'], params['portal_url'])
+    return 'instance %s at %s' % (params['company_web_id'] or 'liferay.com', params['portal_url'])
 
 
 def main():
@@ -187,8 +253,14 @@ def main():
             env_file=dict(type='path'),
             read_environment=dict(type='bool', default=False),
             control_panel_used=dict(type='bool', default=False),
+            portal_url=dict(type='str'),
+            company_web_id=dict(type='str'),
+            company_id=dict(type='int'),
+            state_file=dict(type='path'),
         ),
-        required_one_of=[('liferay_home', 'path', 'env_file')],
+        required_one_of=[('liferay_home', 'path', 'env_file', 'portal_url')],
+        required_by=dict(state_file='portal_url', company_web_id='portal_url', company_id='portal_url'),
+        mutually_exclusive=[('company_id', 'company_web_id')],
         supports_check_mode=True,
     )
     try:
@@ -202,7 +274,7 @@ def main():
     module.exit_json(
         changed=False,
         layers=[dict(name=layer.name, location=layer.location,
-                     keys=dict((key, mask_value(key, value)) for key, value in layer.values.items()))
+                     values=dict((key, mask_value(key, value)) for key, value in layer.values.items()))
                 for layer in layers],
         effective=dict((key, dict(value=mask_value(key, value), source=source))
                        for key, (value, source) in effective.items()),
