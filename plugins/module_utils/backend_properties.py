@@ -9,18 +9,20 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import errno
-import fcntl
 import os
-import tempfile
 
+from ansible_collections.liferay_ops.mail.plugins.module_utils.atomic_file import (
+    apply_file_attributes,
+    lock_directory,
+    unlock,
+    write_atomically,
+)
 from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import Backend, BackendError
 from ansible_collections.liferay_ops.mail.plugins.module_utils.properties_file import (
     PropertiesDocument,
     PropertiesFileError,
 )
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import MANAGED_KEYS
-
-NEW_FILE_MODE = 0o600
 
 
 def properties_path(params):
@@ -68,23 +70,14 @@ class PropertiesBackend(Backend):
         if not os.path.isdir(self.directory):
             raise BackendError('path: the directory %s does not exist: create the Liferay home first or correct path'
                                % self.directory)
-        lock = self._lock()
+        lock = lock_directory(self.module, self.directory)
         try:
             result = super(PropertiesBackend, self).run()
             result.update(self._file_attributes())
         finally:
-            if lock is not None:
-                os.close(lock)
+            unlock(lock)
         result['path'] = self.path
         return result
-
-    def _lock(self):
-        """An exclusive lock on the directory, held from read to rename, so concurrent runs serialise."""
-        if self.module.check_mode:
-            return None
-        fd = os.open(self.directory, os.O_RDONLY)
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        return fd
 
     def read(self):
         self.document = read_properties_document(self.path)
@@ -114,54 +107,14 @@ class PropertiesBackend(Backend):
         self._atomic_write(self.document.to_bytes())
 
     def _atomic_write(self, data):
-        try:
-            fd, tmp_path = tempfile.mkstemp(dir=self.directory, prefix='.%s.' % os.path.basename(self.path), suffix='.tmp')
-        except OSError as exc:
-            raise BackendError('path: cannot write in %s (%s): the location is read-only or not writable by this user'
-                               % (self.directory, exc.strerror))
-        try:
-            try:
-                _write_all(fd, data)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            if self.exists:
-                stat = os.stat(self.path)
-                os.chmod(tmp_path, stat.st_mode & 0o7777)
-                if os.geteuid() == 0:
-                    os.chown(tmp_path, stat.st_uid, stat.st_gid)
-                if self.params.get('backup'):
-                    self.extra['backup_file'] = self.module.backup_local(self.path)
-            else:
-                os.chmod(tmp_path, NEW_FILE_MODE)
-        except OSError as exc:
-            _remove_quietly(tmp_path)
-            raise BackendError('path: writing %s failed (%s); the previous file is unchanged' % (self.path, exc.strerror))
-        created = not self.exists
-        self.module.atomic_move(tmp_path, self.path, unsafe_writes=False)
-        if created:
-            # atomic_move gives a new file the umask's mode; this one holds passwords.
-            os.chmod(self.path, NEW_FILE_MODE)
+        backup_file = write_atomically(self.module, self.path, data, self.exists, 'path',
+                                       backup=self.params.get('backup'))
+        if backup_file:
+            self.extra['backup_file'] = backup_file
         self.exists = True
 
     def _file_attributes(self):
         """Apply owner/group/mode options; a new file without ``mode`` gets 0600 (it holds passwords)."""
         if not self.exists:
             return {}
-        file_args = self.module.load_file_common_arguments(self.params, path=self.path)
-        changed = self.module.set_fs_attributes_if_different(file_args, self.changed)
-        return {'changed': bool(changed)}
-
-
-def _write_all(fd, data):
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
-
-
-def _remove_quietly(path):
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
+        return {'changed': apply_file_attributes(self.module, self.path, self.changed)}
