@@ -216,8 +216,10 @@ smtp:
       sample:
         - {name: dns, ok: true, ms: 1, detail: "smtp.example.com resolves to 192.0.2.10", addresses: [192.0.2.10]}
         - {name: tcp, ok: true, ms: 12, detail: "connected to 192.0.2.10 port 587"}
-pop:
-  description: The POP3 results, shaped like RV(smtp); V(null) when O(pop) is not given.
+pop3:
+  description:
+    - The POP3 results, shaped like RV(smtp); V(null) when O(pop) is not given.
+    - Named C(pop3), not C(pop), so that C(result.pop3) works in Jinja (C(pop) is a dict method).
   returned: always
   type: dict
 '''
@@ -333,7 +335,7 @@ def main():
         elapsed_ms=int((time.monotonic() - started) * 1000),
         msg=redactor(summary(results)),
         smtp=by_kind.get('smtp'),
-        pop=by_kind.get('pop'),
+        pop3=by_kind.get('pop'),
     )
     if not ok and params['fail_on_error']:
         module.fail_json(**output)

@@ -72,8 +72,8 @@ def test_all_green_starttls_and_pop3s(tmp_path, pop_stack):
     assert run.rc == 0, run.output
     assert result['ok'] is True and result['changed'] is False
     assert [step['name'] for step in result['smtp']['steps']] == ['dns', 'tcp', 'greeting', 'tls', 'capabilities', 'login']
-    assert [step['name'] for step in result['pop']['steps']] == ['dns', 'tcp', 'tls', 'greeting', 'capabilities', 'login']
-    assert all(step['ok'] for step in result['smtp']['steps'] + result['pop']['steps'])
+    assert [step['name'] for step in result['pop3']['steps']] == ['dns', 'tcp', 'tls', 'greeting', 'capabilities', 'login']
+    assert all(step['ok'] for step in result['smtp']['steps'] + result['pop3']['steps'])
     tls = steps(result['smtp'])['tls']['tls']
     assert tls['verified'] is True and tls['version'].startswith('TLSv1.')
     assert 'DNS:localhost' in tls['san'] and tls['days_left'] > 21 and 'test CA' in tls['issuer']
@@ -81,7 +81,7 @@ def test_all_green_starttls_and_pop3s(tmp_path, pop_stack):
     assert steps(result['smtp'])['capabilities']['size_limit'] > 0
     # AUTH is offered only after STARTTLS
     assert 'auth' not in steps(result['smtp'])['tls']['ehlo_before_tls']
-    assert steps(result['pop'])['login']['messages'] >= 0
+    assert steps(result['pop3'])['login']['messages'] >= 0
     assert result['elapsed_ms'] < 3000, result['elapsed_ms']
     print('full green check: module %d ms, ansible-playbook %.2f s' % (result['elapsed_ms'], wall))
 
@@ -92,7 +92,7 @@ def test_all_green_smtps_and_plain_pop3(tmp_path, pop_stack):
     assert run.rc == 0, run.output
     assert result['ok'] is True and result['changed'] is False
     assert steps(result['smtp'])['tls']['ok'] and not steps(result['smtp'])['tls'].get('skipped')
-    assert steps(result['pop'])['tls']['skipped'] is True
+    assert steps(result['pop3'])['tls']['skipped'] is True
     assert any('STLS' in warning for warning in result.get('warnings', []))
 
 
@@ -101,9 +101,9 @@ def test_wrong_passwords_fail_at_login_for_both_servers(tmp_path, pop_stack):
                                        pop=pop(pop_stack, 'pop3s', 'ssl', password='not-the-password'),
                                        ca_path=pop_stack['ca']))
     assert run.rc != 0 and failed(result)
-    assert result['smtp']['failed_step'] == 'login' and result['pop']['failed_step'] == 'login'
+    assert result['smtp']['failed_step'] == 'login' and result['pop3']['failed_step'] == 'login'
     assert 'rejected smtp.user joe.bloggs and its password (535' in result['smtp']['msg']
-    assert 'rejected pop.user joe.bloggs and its password (-ERR [AUTH]' in result['pop']['msg']
+    assert 'rejected pop.user joe.bloggs and its password (-ERR [AUTH]' in result['pop3']['msg']
     assert result['msg'].startswith('smtp failed at login: ')
     assert '; pop failed at login: ' in result['msg']
 
@@ -113,7 +113,7 @@ def test_fail_on_error_false_reports_without_failing(tmp_path, mail_stack):
                                        ca_path=mail_stack['ca'], fail_on_error=False))
     assert run.rc == 0, run.output
     assert result['ok'] is False and not failed(result) and result['changed'] is False
-    assert result['pop'] is None
+    assert result['pop3'] is None
     assert result['smtp']['failed_step'] == 'login'
 
 
@@ -179,7 +179,7 @@ def test_swapped_ports_from_the_liferay_docs(tmp_path, pop_stack):
     assert run.rc != 0
     assert result['smtp']['msg'] == ('smtp.port %d answers with a POP3 greeting: the POP and SMTP ports look swapped'
                                      % pop_stack['pop']['pop3'])
-    assert result['pop']['msg'] == ('pop.port %d answers with an SMTP greeting over implicit TLS: '
+    assert result['pop3']['msg'] == ('pop.port %d answers with an SMTP greeting over implicit TLS: '
                                     'the POP and SMTP ports look swapped' % pop_stack['smtp']['smtps'])
 
 
