@@ -2,8 +2,8 @@
 
     python bench/run.py            full run (make bench): bench/results/latest.json, docs/img/bench-overhead.png,
                                    and the figures section of docs/performance.md
-    python bench/run.py --quick    fewer hosts and repetitions (make bench-quick): bench/results/quick.json and
-                                   bench/results/quick.png only; the recorded figures stay as they are
+    python bench/run.py --quick    fewer hosts and repetitions (make bench-quick): bench/results/raw/quick.json
+                                   and bench/results/raw/quick.png only; the recorded figures stay as they are
 
 Run it with the python of the project's virtualenv; ansible-playbook is taken from the same bin directory.
 Every comparison runs its sides in the same run, alternating, and reports medians.
@@ -13,6 +13,7 @@ import argparse
 import datetime
 import os
 import platform
+import signal
 import subprocess
 import sys
 import time
@@ -31,8 +32,8 @@ import report  # noqa: E402
 PROFILES = {
     'full': dict(overhead={1: 5, 20: 3, 100: 2, 200: 2}, lineinfile_max_n=20,
                  bigfile_sizes=(1000, 10000, 100000), bigfile_reps=5, api_reps=5, checks_reps=5),
-    'quick': dict(overhead={1: 2, 10: 2}, lineinfile_max_n=10,
-                  bigfile_sizes=(1000, 10000, 100000), bigfile_reps=2, api_reps=2, checks_reps=2),
+    'quick': dict(overhead={1: 2, 10: 2}, lineinfile_max_n=1,
+                  bigfile_sizes=(1000, 10000, 100000), bigfile_reps=2, api_reps=2, checks_reps=1),
 }
 SECTIONS = ('overhead', 'bigfile', 'api', 'checks')
 
@@ -43,6 +44,7 @@ def parse_args(argv):
     parser.add_argument('--only', help='comma-separated subset of: ' + ', '.join(SECTIONS))
     parser.add_argument('--hosts', help='override the host counts, e.g. 1,20 (repetitions from --reps or 3)')
     parser.add_argument('--reps', type=int, help='override every repetition count')
+    parser.add_argument('--sizes', help='override the big-file sizes in lines, e.g. 1000,10000')
     parser.add_argument('--lineinfile-max-n', type=int, help='largest host count the lineinfile side runs at')
     parser.add_argument('--update-docs', action='store_true', help='with --quick: still rewrite docs/performance.md')
     return parser.parse_args(argv)
@@ -55,6 +57,8 @@ def plan_from(args):
     if args.reps:
         plan['overhead'] = dict((n, args.reps) for n in plan['overhead'])
         plan.update(bigfile_reps=args.reps, api_reps=args.reps, checks_reps=args.reps)
+    if args.sizes:
+        plan['bigfile_sizes'] = tuple(int(n) for n in args.sizes.split(','))
     if args.lineinfile_max_n is not None:
         plan['lineinfile_max_n'] = args.lineinfile_max_n
     return plan
@@ -75,7 +79,13 @@ def environment():
                 platform=platform.platform(), cpus=os.cpu_count(), commit=commit)
 
 
+def _stop(signum, _frame):
+    # turn SIGTERM into an exception, so every section stops its servers and removes its scratch directory
+    raise SystemExit('bench: stopped by signal %d' % signum)
+
+
 def main(argv=None):
+    signal.signal(signal.SIGTERM, _stop)
     args = parse_args(argv if argv is not None else sys.argv[1:])
     plan = plan_from(args)
     sections = args.only.split(',') if args.only else list(SECTIONS)
@@ -111,8 +121,10 @@ def main(argv=None):
     print()
     print(report.text_tables(data))
     quick = args.quick
-    results_json = os.path.join(common.BENCH_DIR, 'results', 'quick.json' if quick else 'latest.json')
-    plot_png = (os.path.join(common.BENCH_DIR, 'results', 'quick.png') if quick
+    # quick runs go to bench/results/raw/ (git-ignored), so they never replace the recorded figures
+    results_json = os.path.join(common.BENCH_DIR, 'results', 'raw', 'quick.json') if quick else \
+        os.path.join(common.BENCH_DIR, 'results', 'latest.json')
+    plot_png = (os.path.join(common.BENCH_DIR, 'results', 'raw', 'quick.png') if quick
                 else os.path.join(common.REPO, 'docs', 'img', 'bench-overhead.png'))
     if 'overhead' in data['sections']:
         report.plot(data, plot_png)
