@@ -532,7 +532,7 @@ class ServerProbe(object):
             except socket.timeout:
                 continue
         if sniffer is not None:
-            sniffer.join(0.2)
+            sniffer.join(0.05)  # it shares the deadline, so it is finishing too
         return None, sniffer
 
     def _upgrade_tls(self, deadline):
