@@ -30,6 +30,12 @@ description:
     C(<PID>.scoped~<web id>.config) holding C(companyId); without them the system-wide C(<PID>.config). The portal
     applies a changed file within seconds, so RV(restart_required=false). Values are compared by meaning, not by
     bytes; attributes the module does not manage are kept; RV(settings) and the diff use the attribute names.
+  - O(backend=env_file) writes the same keys as C(LIFERAY_*) environment variables into a Docker env file
+    (C(docker run --env-file), Compose C(env_file) in its raw format, C(kubectl create secret --from-env-file))
+    for Liferay's official Docker images. Names are encoded the way Liferay decodes them; values are encoded so that
+    the portal's comma splitting gives them back unchanged. Only managed variables change; every other line stays
+    byte for byte. A container reads its environment when it is created, so a change reports
+    RV(restart_required=true), meaning the container must be re-created (a plain C(docker restart) is not enough).
   - Settings saved in the Control Panel are stored in the portal's database and win over
     C(portal-ext.properties); use M(liferay_ops.mail.mail_settings_info) to find out which layer wins.
 author:
@@ -51,8 +57,10 @@ options:
       - Where the settings are written. V(properties) edits a portal properties file (Liferay 7.x up to 2025.Q3).
       - V(api) stores them as preferences of one portal instance through the JSON web services (Liferay 7.4).
       - V(osgi_config) writes the OSGi C(.config) file of the mail settings (Liferay DXP 2025.Q4+ / Portal 2026).
+      - V(env_file) writes C(LIFERAY_*) variables into the Docker env file O(env_file) (Liferay Docker images up to
+        2025.Q3, which read mail settings from portal properties).
     type: str
-    choices: [properties, api, osgi_config]
+    choices: [properties, api, osgi_config, env_file]
     default: properties
   state:
     description:
@@ -70,7 +78,7 @@ options:
     default: always
   path:
     description:
-      - The properties file to edit. A symbolic link is followed and its target edited.
+      - O(backend=properties) only. The properties file to edit. A symbolic link is followed and its target edited.
       - Defaults to C(portal-ext.properties) in O(liferay_home).
       - A new file is created with mode C(0600) unless O(mode) says otherwise, since it holds passwords.
     type: path
@@ -83,6 +91,15 @@ options:
       - Keep a time-stamped copy of the file before changing it. The copy keeps the original's mode.
     type: bool
     default: false
+  env_file:
+    description:
+      - O(backend=env_file) only. The Docker env file to write (C(NAME=value) lines), created when missing.
+        A symbolic link is followed and its target edited.
+      - A new file is created with mode C(0600) unless O(mode) says otherwise, since it holds passwords.
+      - A Docker env file cannot hold a line break, so at most one entry fits in O(javamail_properties); more make the
+        module fail. A value with a comma that starts or ends with whitespace is refused too, because Liferay splits
+        environment values at commas and trims the pieces.
+    type: path
   state_file:
     description:
       - O(backend=api) only. JSON file on the node that runs the module holding, per portal and instance, a salted
@@ -188,6 +205,19 @@ EXAMPLES = r'''
       user: portal@example.com
       password: "{{ vault_smtp_password }}"
 
+- name: Mail settings for a Liferay container, as an env file for docker run --env-file or Compose
+  liferay_ops.mail.mail_settings:
+    backend: env_file
+    env_file: /srv/liferay/liferay-mail.env
+    smtp:
+      host: smtp.example.com
+      port: 587
+      user: portal@example.com
+      password: "{{ vault_smtp_password }}"
+  register: mail_env
+  # A container reads its environment when it is created: re-create it (docker compose up -d) on a change.
+  notify: Recreate the Liferay container
+
 - name: Remove every mail key this module manages
   liferay_ops.mail.mail_settings:
     liferay_home: /opt/liferay
@@ -225,8 +255,9 @@ state_file:
   returned: when O(backend=api)
   type: str
 path:
-  description: The file that was (or would be) edited, after following symbolic links for O(backend=properties).
-  returned: when O(backend=properties) or O(backend=osgi_config)
+  description: The file that was (or would be) edited, after following symbolic links for O(backend=properties)
+    and O(backend=env_file).
+  returned: when O(backend=properties), O(backend=osgi_config) or O(backend=env_file)
   type: str
 scope:
   description: V(instance) for a scoped C(.config) file with C(companyId), V(system) for the system-wide one.
@@ -246,6 +277,7 @@ backup_file:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_api import ApiBackend, api_argument_spec
+from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_env_file import EnvFileBackend
 from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_osgi import VERSIONS, OsgiConfigBackend
 from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_properties import PropertiesBackend
 from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import BackendError
@@ -263,6 +295,7 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_api import
 
 BACKENDS = {
     'api': ApiBackend,
+    'env_file': EnvFileBackend,
     'osgi_config': OsgiConfigBackend,
     'properties': PropertiesBackend,
 }
@@ -280,6 +313,7 @@ def argument_spec():
         liferay_home=dict(type='path'),
         backup=dict(type='bool', default=False),
         osgi_configs_dir=dict(type='path'),
+        env_file=dict(type='path'),
         liferay_version=dict(type='str', choices=list(VERSIONS)),
     )
     return spec
@@ -295,6 +329,7 @@ def main():
             ('backend', 'properties', ('path', 'liferay_home'), True),
             ('backend', 'api', PORTAL_REQUIRED_OPTIONS),
             ('backend', 'osgi_config', ('osgi_configs_dir', 'liferay_home'), True),
+            ('backend', 'env_file', ('env_file',)),
         ],
         mutually_exclusive=PORTAL_MUTUALLY_EXCLUSIVE,
         required_together=PORTAL_REQUIRED_TOGETHER,
