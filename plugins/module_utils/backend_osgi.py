@@ -271,10 +271,10 @@ class OsgiConfigBackend(Backend):
                 self.path = holders[0]
             else:
                 document = read_config_file(named)
-                if document is not None and company_of(document) not in (None, self.company_id):
+                other = company_of(document) if document is not None else None
+                if other not in (None, self.company_id):
                     raise BackendError('company_web_id: %s holds companyId %d, not %d: it belongs to another '
-                                       'instance; check company_web_id/company_id' % (named, company_of(document),
-                                                                                     self.company_id))
+                                       'instance; check company_web_id/company_id' % (named, other, self.company_id))
         self.layer_name = self.path
 
     def _look_up_company_id(self):
