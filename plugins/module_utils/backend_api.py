@@ -41,6 +41,18 @@ def default_state_file():
     return os.path.join(os.path.expanduser('~'), '.ansible', 'liferay_ops.mail', 'api-fingerprints.json')
 
 
+def api_scope(params):
+    """The state-file key of one portal instance, from the module's connection options.
+
+    mail_settings records under it and mail_settings_info reads under it, so both must
+    build it here. Raises PortalApiError when portal_url is unusable.
+    """
+    portal_url = normalise_portal_url(params.get('portal_url'))
+    if params.get('company_id') is not None:
+        return '%s|company_id=%d' % (portal_url, int(params['company_id']))
+    return '%s|web_id=%s' % (portal_url, params.get('company_web_id') or DEFAULT_WEB_ID)
+
+
 def api_argument_spec():
     """Options of the api backend besides the connection options (portal_api.portal_argument_spec)."""
     return dict(
@@ -56,15 +68,14 @@ class ApiBackend(Backend):
         super(ApiBackend, self).__init__(module, settings)
         try:
             self.portal_url = normalise_portal_url(self.params.get('portal_url'))
+            self.scope = api_scope(self.params)
         except PortalApiError as error:
             raise BackendError(error.message)
         self.company_id = self.params.get('company_id')
         self.web_id = self.params.get('company_web_id') or DEFAULT_WEB_ID
         if self.company_id is not None:
-            self.scope = '%s|company_id=%d' % (self.portal_url, int(self.company_id))
             self.layer_name = 'company %d at %s' % (int(self.company_id), self.portal_url)
         else:
-            self.scope = '%s|web_id=%s' % (self.portal_url, self.web_id)
             self.layer_name = 'instance %s at %s' % (self.web_id, self.portal_url)
         self.store = FingerprintStore(self.params.get('state_file') or default_state_file())
         self.client = None
