@@ -32,3 +32,9 @@ def test_malformed_input_is_rejected(text):
     """§2.6: a file FileInstall cannot parse is rejected (the simulator keeps the previous state)."""
     with pytest.raises(ConfigSyntaxError):
         parse_config(text)
+
+
+def test_trailing_comma_after_last_element_as_felix_writes_lists():
+    """§2.6: Felix's own writer ends each list element, the last one included, with a comma."""
+    parsed = parse_config('sendBlacklist=[ \\\n  "a@example.com", \\\n  "b@example.com", \\\n  ]\n')
+    assert parsed["sendBlacklist"] == ["a@example.com", "b@example.com"]

@@ -126,6 +126,9 @@ class _Reader(object):
                 return items
             while True:
                 self.skip_blank()
+                if self.peek() == closer:  # Felix writes a comma after the last element
+                    self.pos += 1
+                    return items
                 items.append(self._convert(type_letter, self.quoted()))
                 self.skip_blank()
                 char = self.next()
