@@ -31,6 +31,12 @@ PY_VERSION = $$($(VENV_PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])
 # The venv's bin first: ansible-test looks up pythonX.Y on PATH, and molecule/ansible-lint call ansible-*.
 export PATH := $(VENV_DIR)/bin:$(PATH)
 export PYTEST_WORKERS
+# Plain logs in CI (molecule, ansible, pytest honour these).
+ifdef CI
+export NO_COLOR := 1
+export PY_COLORS := 0
+export ANSIBLE_NOCOLOR := 1
+endif
 
 # Environment for pytest, molecule and the demo: find the collection in the working tree and keep
 # Ansible's state under .tmp instead of ~/.ansible.
@@ -79,6 +85,7 @@ test-tree: venv
 
 sanity: test-tree
 	cd $(TEST_TREE) && ansible-test sanity --python $(PY_VERSION)
+	@hack/compile-old-pythons.sh
 
 units: test-tree
 	@if [ -d tests/unit ] && [ -n "$$(find tests/unit -name 'test_*.py' -print -quit)" ]; then \
