@@ -121,7 +121,7 @@ def test_changelog_fragments_lint_clean():
     assert lint.stdout.strip() == '', lint.stdout
 
 
-def tested_ansible_core_versions():
+def ci_ansible_core_versions():
     """The ansible-core versions CI installs (requirements/test.txt pins one per controller Python)."""
     with open(os.path.join(REPO, 'requirements', 'test.txt')) as handle:
         pins = re.findall(r'^ansible-core==(\d+)\.(\d+)\.(\d+)', handle.read(), re.MULTILINE)
@@ -134,7 +134,7 @@ def test_requires_ansible_matches_the_versions_ci_tests():
     match = re.match(r'^>=\s*(\d+)\.(\d+)(?:\.(\d+))?$', requires.strip())
     assert match, 'requires_ansible %r: expected a lower bound such as ">=2.19.0"' % requires
     lowest = (int(match.group(1)), int(match.group(2)))
-    tested = tested_ansible_core_versions()
+    tested = ci_ansible_core_versions()
     assert len(tested) >= 2, tested
     # Every tested version is allowed, and the oldest allowed one is tested: no untested promise.
     assert all(version[:2] >= lowest for version in tested)
