@@ -114,10 +114,10 @@ def measure(sizes, reps, log=print):
                         raise RuntimeError('bigfile %d lines: module_utils disagree with the module on %s' % (lines, case))
                     entry['utils'][case].append(seconds)
             results[lines] = entry
-            log('  bigfile %6d lines: module main() change %.3fs / no change %.3fs, module_utils %.3fs / %.3fs' % (
-                lines, common.median(entry['module']['change']['main_s']),
-                common.median(entry['module']['nochange']['main_s']),
-                common.median(entry['utils']['change']), common.median(entry['utils']['nochange'])))
+            log('  bigfile %6d lines: module main() change %s / no change %s, module_utils %s / %s' % (
+                lines, common.seconds(entry['module']['change']['main_s']),
+                common.seconds(entry['module']['nochange']['main_s']),
+                common.seconds(entry['utils']['change']), common.seconds(entry['utils']['nochange'])))
         return results
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -77,7 +77,7 @@ def run_playbook(workdir, inventory, playbook, forks):
     """Run ansible-playbook; return (wall seconds, total changed, hosts in the recap)."""
     command = [tool('ansible-playbook'), '-i', inventory, '--forks', str(forks), playbook]
     started = time.perf_counter()
-    proc = subprocess.run(command, env=ansible_env(workdir), capture_output=True, text=True)
+    proc = subprocess.run(command, env=ansible_env(workdir), capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
     recap = [tuple(int(n) for n in match) for match in RECAP.findall(proc.stdout)]
     if proc.returncode != 0 or any(row[2] or row[3] for row in recap):
@@ -88,6 +88,12 @@ def run_playbook(workdir, inventory, playbook, forks):
 
 def median(values):
     return statistics.median(values) if values else None
+
+
+def seconds(values):
+    """The median of ``values`` for progress lines: '0.123s', or 'n/a' when there is none."""
+    value = median(values)
+    return 'n/a' if value is None else '%.3fs' % value
 
 
 def ratio(numerator, denominator):
@@ -135,7 +141,8 @@ def run_module(workdir, name, args):
     env = dict(os.environ, PYTHONPATH=ensure_collection_path())
     try:
         started = time.perf_counter()
-        proc = subprocess.run([sys.executable, RUNNER, name, args_file], env=env, capture_output=True, text=True)
+        proc = subprocess.run([sys.executable, RUNNER, name, args_file], env=env, capture_output=True, text=True,
+                              check=False)
         process_s = time.perf_counter() - started
     finally:
         os.unlink(args_file)

@@ -105,7 +105,7 @@ OVERHEAD_HEADER = ['N', 'reps', 'ping s', 'mail_settings s (1st/2nd)', 'lineinfi
 
 
 def _markdown_table(header, rows):
-    lines = ['| ' + ' | '.join(header) + ' |', '|' + '|'.join('---' for _ in header) + '|']
+    lines = ['| ' + ' | '.join(header) + ' |', '|' + '|'.join('---' for _cell in header) + '|']
     lines += ['| ' + ' | '.join(str(cell) for cell in row) + ' |' for row in rows]
     return '\n'.join(lines)
 
@@ -144,8 +144,8 @@ def _checks_rows(data):
              '%s (ping task: %s)' % (_fmt(green['task_s'], 3), _fmt(green['ping_task_s'], 3))]]
     for security in ('starttls', 'ssl'):
         row = summary['blackhole_' + security]
-        rows.append(['blackhole, %s, timeout %d s (slowest %.3f)' % (security, summary['blackhole_timeout_s'],
-                                                                      row['max_elapsed_s']),
+        label = 'blackhole, %s, timeout %d s (slowest %.3f)' % (security, summary['blackhole_timeout_s'], row['max_elapsed_s'])
+        rows.append([label,
                      _fmt(row['elapsed_s'], 3), _fmt(row['main_s'], 3), 'whole process %s' % _fmt(row['process_s'], 3)])
     return rows
 

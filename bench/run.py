@@ -39,7 +39,7 @@ SECTIONS = ('overhead', 'bigfile', 'api', 'checks')
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--quick', action='store_true', help='fewer hosts and repetitions (about 2 minutes idle)')
     parser.add_argument('--only', help='comma-separated subset of: ' + ', '.join(SECTIONS))
     parser.add_argument('--hosts', help='override the host counts, e.g. 1,20 (repetitions from --reps or 3)')
@@ -69,12 +69,12 @@ def plan_from(args):
 def environment():
     def version(command):
         try:
-            return subprocess.run(command, capture_output=True, text=True, timeout=60).stdout.splitlines()[0]
+            return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False).stdout.splitlines()[0]
         except (OSError, IndexError, subprocess.SubprocessError):
             return 'unknown'
     try:
         commit = subprocess.run(['git', '-C', common.REPO, 'rev-parse', '--short', 'HEAD'],
-                                capture_output=True, text=True).stdout.strip()
+                                capture_output=True, text=True, check=False).stdout.strip()
     except OSError:
         commit = 'unknown'
     return dict(python=platform.python_version(), ansible=version([common.tool('ansible-playbook'), '--version']),
