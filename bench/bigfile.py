@@ -75,8 +75,8 @@ def utils_round(data, desired):
 
 def measure(sizes, reps, log=print):
     """{lines: {'module': {'change': {...}, 'nochange': {...}}, 'utils': {...}}} with lists of seconds."""
-    workdir = common.scratch_dir('bigfile-')
     desired = desired_keys()
+    workdir = common.scratch_dir('bigfile-')
     results = {}
     try:
         for lines in sizes:
