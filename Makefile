@@ -7,6 +7,7 @@
 #   PYTHON=python3.11  interpreter for the venv (default: newest usable Python >= 3.11, see hack/pick-python.sh)
 #   VENV=.venv311      where the venv lives (default .venv); e.g. make test PYTHON=python3.11 VENV=.venv311
 #   PYTEST_WORKERS=2   pytest-xdist workers for `make pytest`
+#   BENCH_ARGS=...     extra arguments for bench/run.py (make bench, make bench-quick)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -15,6 +16,7 @@ SHELL := /bin/bash
 PYTHON ?=
 VENV ?= .venv
 PYTEST_WORKERS ?= 2
+BENCH_ARGS ?=
 
 REPO := $(CURDIR)
 TMP := $(REPO)/.tmp
@@ -25,6 +27,9 @@ TEST_TREE := $(TMP)/ansible-test/ansible_collections/liferay_ops/mail
 # Everything else imports the collection through symlinks to the working tree.
 COLLECTIONS := $(TMP)/collections
 ANSIBLE_HOME_DIR := $(TMP)/ansible-home
+# Drop pip's harmless warnings about the site's find-links locations (sed, unlike grep -v,
+# succeeds on empty output).
+QUIET_PIP := sed -u '/is ignored: it is neither a file nor a directory/d'
 # "3.12" for the venv's interpreter; evaluated when a recipe runs (after the venv exists).
 PY_VERSION = $$($(VENV_PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 
@@ -84,12 +89,12 @@ test-tree: venv
 	@$(VENV_PY) hack/install_get_pip_standin.py
 
 sanity: test-tree
-	cd $(TEST_TREE) && ansible-test sanity --python $(PY_VERSION)
+	cd $(TEST_TREE) && ansible-test sanity --python $(PY_VERSION) 2>&1 | $(QUIET_PIP)
 	@hack/compile-old-pythons.sh
 
 units: test-tree
 	@if [ -d tests/unit ] && [ -n "$$(find tests/unit -name 'test_*.py' -print -quit)" ]; then \
-		cd $(TEST_TREE) && set -x && ansible-test units --python $(PY_VERSION) --requirements; \
+		cd $(TEST_TREE) && set -x && ansible-test units --python $(PY_VERSION) --requirements 2>&1 | $(QUIET_PIP); \
 	else \
 		echo "units: no tests/unit/**/test_*.py yet"; \
 	fi
@@ -109,10 +114,10 @@ changelog: venv
 	antsibull-changelog generate || [ $$? -eq 5 ]
 
 bench: venv collections
-	@if [ -f bench/run.py ]; then $(IN_TREE_ENV) $(VENV_PY) bench/run.py; else echo "bench: bench/run.py does not exist yet"; fi
+	@if [ -f bench/run.py ]; then $(IN_TREE_ENV) $(VENV_PY) bench/run.py $(BENCH_ARGS); else echo "bench: bench/run.py does not exist yet"; fi
 
 bench-quick: venv collections
-	@if [ -f bench/run.py ]; then $(IN_TREE_ENV) $(VENV_PY) bench/run.py --quick; else echo "bench: bench/run.py does not exist yet"; fi
+	@if [ -f bench/run.py ]; then $(IN_TREE_ENV) $(VENV_PY) bench/run.py --quick $(BENCH_ARGS); else echo "bench: bench/run.py does not exist yet"; fi
 
 clean:
 	rm -rf .tmp tests/output .ansible .pytest_cache .hypothesis
