@@ -139,6 +139,7 @@ findings:
 '''
 
 import os
+from collections import OrderedDict
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -156,6 +157,7 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_api import
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
     POP_PORT,
     SMTP_PORT,
+    is_secret_key,
     mask_value,
 )
 
@@ -164,8 +166,13 @@ _SMTP_LIKE = ('25', '465', '587')
 API_LAYER = 'company preferences'
 
 
-def api_layer(params):
-    """What the api backend last applied to the instance, read from its state file (secrets masked), or None."""
+def api_layer(params, below):
+    """What the api backend last applied to the instance, read from its state file (secrets masked), or None.
+
+    update-preferences does not store a value equal to the portal property (it removes the key
+    instead), so such keys stay with the layer ``below`` resolves them to; they are kept in
+    ``not_stored``. Secrets are masked in the state file and cannot be compared.
+    """
     path = params['state_file'] or default_state_file()
     try:
         known = FingerprintStore(path).known_values(api_scope(params))
@@ -175,7 +182,16 @@ def api_layer(params):
         raise BackendError('state_file: %s' % exc)
     if known is None:
         return None
-    return Layer(API_LAYER, path, known)
+    stored = OrderedDict()
+    not_stored = []
+    for key, value in known.items():
+        if not is_secret_key(key) and key in below and below[key][0] == value:
+            not_stored.append(key)
+        else:
+            stored[key] = value
+    layer = Layer(API_LAYER, path, stored)
+    layer.not_stored = not_stored
+    return layer
 
 
 def read_layers(module):
@@ -199,7 +215,7 @@ def read_layers(module):
     if params['read_environment']:
         layers.append(env_layer(dict(os.environ), 'module environment'))
     if params['portal_url']:
-        stored = api_layer(params)
+        stored = api_layer(params, resolve(layers))
         if stored is not None:
             layers.append(stored)
     return layers
@@ -232,6 +248,12 @@ def findings(layers, effective, params):
                          'portal-ext.properties, portal-setup-wizard.properties and LIFERAY_* variables for those keys%s'
                          % (', '.join(layer.values), _instance(params), layer.location,
                             '; the file values of %s are ignored' % ', '.join(shadowed) if shadowed else ''))
+        if layer.name == API_LAYER and params['control_panel_used'] and layer.not_stored:
+            found.append('the api backend sent %s with the values the portal properties already have, so Liferay keeps '
+                         'no company preference for them: a value saved in Server Administration (system preferences) '
+                         'wins for those keys; re-save that form with the same values, or remove the keys from portal-ext.properties '
+                         'and apply again'
+                         % ', '.join(layer.not_stored))
     if params['control_panel_used']:
         found.append('settings saved in the Control Panel (or through the api backend) are stored in the database and '
                      'override portal-ext.properties and LIFERAY_* variables for every key they hold; manage mail with '

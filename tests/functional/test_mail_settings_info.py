@@ -69,3 +69,42 @@ def test_check_mode_is_supported(home, tmp_path):
     run = run_module(tmp_path, MODULE, dict(liferay_home=str(home)), check=True)
     assert run.rc == 0, run.output
     assert run.result['layers'] == []
+
+
+def test_api_state_file_is_the_company_preferences_layer(home, tmp_path):
+    from playbook import run_playbook, write_playbook
+    from sim_fixtures import ADMIN, SimProcess
+
+    (tmp_path / 'portal').mkdir()
+    sim = SimProcess(tmp_path / 'portal').start()
+    try:
+        (home / 'portal-ext.properties').write_text(
+            'mail.session.mail=true\nmail.session.mail.smtp.host=ext.example.com\nmail.session.mail.smtp.port=25\n')
+        state_file = str(tmp_path / 'api-state.json')
+        api = dict(portal_url=sim.url, state_file=state_file)
+        tasks = [
+            {'liferay_ops.mail.mail_settings': dict(
+                api, backend='api', api_user=ADMIN[0], api_password=ADMIN[1],
+                smtp=dict(host='api.example.com', port=587, user='portal@example.com', password='Api-layer-pw'))},
+            {MODULE: dict(api, liferay_home=str(home))},
+            {MODULE: dict(api, liferay_home=str(home), company_web_id='other.example.com')},
+        ]
+        run = run_playbook(write_playbook(tmp_path, tasks, name='api-layer.yml'))
+    finally:
+        sim.stop()
+    assert run.rc == 0, run.output
+    _, info, other = run.task_results()
+    effective = info['effective']
+    assert effective['mail.session.mail.smtp.host'] == {'value': 'api.example.com', 'source': 'company preferences'}
+    assert effective['mail.session.mail.smtp.password'] == {'value': '********', 'source': 'company preferences'}
+    assert info['layers'][-1]['name'] == 'company preferences'
+    assert info['layers'][-1]['location'] == state_file
+    found = [finding for finding in info['findings'] if finding.startswith('the api backend stored')]
+    assert len(found) == 1 and 'instance liferay.com' in found[0], info['findings']
+    # mail.session.mail=true is in portal-ext.properties already: Liferay stores no company preference for it.
+    assert effective['mail.session.mail'] == {'value': 'true', 'source': 'portal-ext.properties'}
+    assert 'file values of mail.session.mail.smtp.host, mail.session.mail.smtp.port are ignored' in found[0], found
+    # Another instance has no record: the files are all there is.
+    assert other['effective']['mail.session.mail.smtp.host']['source'] == 'portal-ext.properties'
+    assert not [finding for finding in other['findings'] if finding.startswith('the api backend stored')]
+    assert 'Api-layer-pw' not in run.output
