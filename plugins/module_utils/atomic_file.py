@@ -51,6 +51,7 @@ def write_atomically(module, path, data, exists, option, backup=False):
         raise BackendError('%s: cannot write in %s (%s): the location is read-only or not writable by this user'
                            % (option, directory, exc.strerror))
     backup_file = None
+    moved = False
     try:
         try:
             _write_all(fd, data)
@@ -62,14 +63,21 @@ def write_atomically(module, path, data, exists, option, backup=False):
             os.chmod(tmp_path, stat.st_mode & 0o7777)
             if os.geteuid() == 0:
                 os.chown(tmp_path, stat.st_uid, stat.st_gid)
-            if backup:
-                backup_file = module.backup_local(path)
         else:
             os.chmod(tmp_path, NEW_FILE_MODE)
+        # Try the owner/group/mode options on the temp file first: a bad mode or an unknown
+        # owner then fails (fail_json) before the old file is replaced.
+        apply_file_attributes(module, tmp_path, False)
+        if exists and backup:
+            backup_file = module.backup_local(path)
+        module.atomic_move(tmp_path, path, unsafe_writes=False)
+        moved = True
     except OSError as exc:
-        remove_quietly(tmp_path)
         raise BackendError('%s: writing %s failed (%s); the previous file is unchanged' % (option, path, exc.strerror))
-    module.atomic_move(tmp_path, path, unsafe_writes=False)
+    finally:
+        # Also on fail_json (SystemExit): never leave the temp file behind.
+        if not moved:
+            remove_quietly(tmp_path)
     if not exists:
         # atomic_move gives a new file the umask's mode; this one holds passwords.
         os.chmod(path, NEW_FILE_MODE)

@@ -21,8 +21,9 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import B
 from ansible_collections.liferay_ops.mail.plugins.module_utils.properties_file import (
     PropertiesDocument,
     PropertiesFileError,
+    encode_value,
 )
-from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import MANAGED_KEYS
+from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import MANAGED_KEYS, OPTION_FOR_KEY
 
 
 def properties_path(params):
@@ -87,6 +88,17 @@ class PropertiesBackend(Backend):
         # Values as the portal reads them back ($${ as ${), so they compare with what the user gave.
         return dict((key, self.document.get(key, {})) for key in MANAGED_KEYS if self.document.get(key) is not None)
 
+    def plan(self, current):
+        desired = super(PropertiesBackend, self).plan(current)
+        # Refuse, before anything is written (and in check mode too), a value the portal could not read back.
+        for key, value in desired.items():
+            if value is not None:
+                try:
+                    encode_value(value)
+                except PropertiesFileError as exc:
+                    raise BackendError('%s: %s; remove the surrounding whitespace' % (OPTION_FOR_KEY.get(key, key), exc))
+        return desired
+
     def needs_write(self, before, desired):
         # reads_as() is false for a key defined twice (the portal merges duplicates into a comma list),
         # so duplicates are collapsed even when the first value already matches.
@@ -104,13 +116,10 @@ class PropertiesBackend(Backend):
             else:
                 for warning in self.document.set(key, value):
                     self.module.warn(warning)
-        self._atomic_write(self.document.to_bytes())
-
-    def _atomic_write(self, data):
-        backup_file = write_atomically(self.module, self.path, data, self.exists, 'path',
-                                       backup=self.params.get('backup'))
-        if backup_file:
-            self.extra['backup_file'] = backup_file
+        backup = write_atomically(self.module, self.path, self.document.to_bytes(), self.exists, 'path',
+                                  backup=self.params.get('backup'))
+        if backup:
+            self.extra['backup_file'] = backup
         self.exists = True
 
     def _file_attributes(self):

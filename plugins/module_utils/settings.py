@@ -54,6 +54,16 @@ SMTP_KEYS = (SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_STARTTLS, TRAN
 POP_KEYS = (POP_HOST, POP_PORT, POP_USER, POP_PASSWORD, STORE_PROTOCOL)
 SECRET_KEYS = frozenset((SMTP_PASSWORD, POP_PASSWORD))
 
+# The module option each key comes from, so a backend can name it in an error.
+OPTION_FOR_KEY = {
+    MAIL_SESSION_MAIL: 'backend',
+    SMTP_HOST: 'smtp.host', SMTP_PORT: 'smtp.port', SMTP_USER: 'smtp.user', SMTP_PASSWORD: 'smtp.password',
+    SMTP_STARTTLS: 'smtp.security', TRANSPORT_PROTOCOL: 'smtp.security',
+    POP_HOST: 'pop.host', POP_PORT: 'pop.port', POP_USER: 'pop.user', POP_PASSWORD: 'pop.password',
+    STORE_PROTOCOL: 'pop.security', POP_NOTIFICATIONS: 'pop.notifications',
+    ADVANCED_PROPERTIES: 'javamail_properties',
+}
+
 # Portal property -> attribute of com.liferay.mail.settings.configuration.MailSettingCompanyConfiguration,
 # as Liferay's own upgrade process maps them (reference: MailSettingCompanyConfigurationUpgradeProcess).
 # mail.session.mail has no counterpart: the OSGi configuration is always "structured".

@@ -140,18 +140,7 @@ CASES = [
 LANES = 3
 
 # Bugs the table found; each stays a strict xfail until plugins/ is fixed.
-KNOWN_BUGS = {
-    'smtp_password_comma_padded':
-        'backend_properties.PropertiesBackend.write() does not catch PropertiesFileError from '
-        'PropertiesDocument.set(): the module crashes ("Module failed: mail.session.mail.smtp.password: ...") '
-        'instead of fail_json naming smtp.password, and check mode reports changed=true for the same input',
-    'mode_invalid':
-        'backend_properties: file attributes (mode/owner/group) are applied after the atomic write, so an '
-        'invalid mode fails the task only after portal-ext.properties was rewritten',
-    'owner_unknown':
-        'backend_properties: file attributes (mode/owner/group) are applied after the atomic write, so an '
-        'unknown owner fails the task only after portal-ext.properties was rewritten',
-}
+KNOWN_BUGS = {}
 
 
 def _prepare(case_dir, kind, args, sim):
