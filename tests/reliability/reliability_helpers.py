@@ -41,9 +41,13 @@ def tricky_secret(label, rng=None, exclude=''):
     must = [piece for piece in (',', '\\', '=', ':', '#', '${', u'\u00e9') if piece not in exclude]
     head = must[:len(must) // 2] + chosen[:3]
     tail = must[len(must) // 2:] + chosen[3:]
-    rng.shuffle(head)
-    rng.shuffle(tail)
-    return Secret(''.join(head).lstrip() + core + ''.join(tail).rstrip(), core)
+    while True:
+        rng.shuffle(head)
+        rng.shuffle(tail)
+        value = ''.join(head).lstrip() + core + ''.join(tail).rstrip()
+        # Playbooks template their arguments: keep clear of Jinja's {{, {% and {# markers.
+        if not any(marker in value for marker in ('{{', '{%', '{#')):
+            return Secret(value, core)
 
 
 class Secret(str):
