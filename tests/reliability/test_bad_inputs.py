@@ -140,7 +140,8 @@ CASES = [
 LANES = 3
 
 # Bugs the table found; each stays a strict xfail until plugins/ is fixed.
-KNOWN_BUGS = {}
+KNOWN_BUGS = {
+}
 
 
 def _prepare(case_dir, kind, args, sim):
