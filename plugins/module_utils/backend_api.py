@@ -26,6 +26,7 @@ import os
 from collections import OrderedDict
 
 from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import Backend, BackendError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_options import api_argument_spec  # noqa: F401
 from ansible_collections.liferay_ops.mail.plugins.module_utils.fingerprint import FingerprintError, FingerprintStore
 from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_api import (
     DEFAULT_WEB_ID,
@@ -51,14 +52,6 @@ def api_scope(params):
     if params.get('company_id') is not None:
         return '%s|company_id=%d' % (portal_url, int(params['company_id']))
     return '%s|web_id=%s' % (portal_url, params.get('company_web_id') or DEFAULT_WEB_ID)
-
-
-def api_argument_spec():
-    """Options of the api backend besides the connection options (portal_api.portal_argument_spec)."""
-    return dict(
-        state_file=dict(type='path'),
-        force=dict(type='bool', default=False),
-    )
 
 
 class ApiBackend(Backend):

@@ -44,6 +44,7 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.osgi_config_file 
 )
 from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_api import PortalApiError, PortalClient
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
+    LIFERAY_VERSIONS,
     OSGI_ATTRIBUTES,
     OSGI_BOOLEAN_ATTRIBUTES,
     OSGI_SECRET_ATTRIBUTES,
@@ -55,7 +56,7 @@ SCOPED_PREFIX = COMPANY_PID + '.scoped~'
 COMPANY_ID = 'companyId'
 MANAGED_ATTRIBUTES = tuple(OSGI_ATTRIBUTES.values())
 
-VERSIONS = ('7.4', '2025.q4')
+VERSIONS = LIFERAY_VERSIONS
 NEW_FILE_MODE = 0o600
 
 # Attributes Configuration Admin / FileInstall may add for their own bookkeeping:

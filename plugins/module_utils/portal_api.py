@@ -38,6 +38,15 @@ try:
 except ImportError:  # pragma: no cover - very old ansible-core
     AnsibleUrlsConnectionError = ()
 
+from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_options import (  # noqa: F401 (re-exported)
+    DEFAULT_STARTUP_TIMEOUT,
+    DEFAULT_TIMEOUT,
+    DEFAULT_WEB_ID,
+    PORTAL_MUTUALLY_EXCLUSIVE,
+    PORTAL_REQUIRED_OPTIONS,
+    PORTAL_REQUIRED_TOGETHER,
+    portal_argument_spec,
+)
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
     ADVANCED_PROPERTIES,
     MASK,
@@ -45,9 +54,6 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
 )
 
 INVOKE_PATH = '/api/jsonws/invoke'
-DEFAULT_WEB_ID = 'liferay.com'
-DEFAULT_TIMEOUT = 30
-DEFAULT_STARTUP_TIMEOUT = 60
 # Answers of a reverse proxy or servlet container while the portal is still starting.
 RETRIABLE_STATUSES = (502, 503, 504)
 # First and longest pause between retries; doubled each time.
@@ -59,30 +65,6 @@ _MAX_SERVER_MESSAGE = 300
 GET_COMPANY_BY_WEB_ID = '/company/get-company-by-web-id'
 UPDATE_PREFERENCES = '/company/update-preferences'
 REMOVE_PREFERENCES = '/company/remove-preferences'
-
-
-def portal_argument_spec():
-    """Connection options shared by every module that talks to the portal.
-
-    Nothing is required here: a module with several backends makes them required
-    for its ``api`` backend with ``required_if``.
-    """
-    return dict(
-        portal_url=dict(type='str'),
-        api_user=dict(type='str'),
-        api_password=dict(type='str', no_log=True),
-        company_web_id=dict(type='str'),
-        company_id=dict(type='int'),
-        validate_certs=dict(type='bool', default=True),
-        ca_path=dict(type='path'),
-        timeout=dict(type='int', default=DEFAULT_TIMEOUT),
-        startup_timeout=dict(type='int', default=DEFAULT_STARTUP_TIMEOUT),
-    )
-
-
-PORTAL_MUTUALLY_EXCLUSIVE = [('company_id', 'company_web_id')]
-PORTAL_REQUIRED_TOGETHER = [('api_user', 'api_password')]
-PORTAL_REQUIRED_OPTIONS = ('portal_url', 'api_user', 'api_password')
 
 
 class PortalApiError(Exception):

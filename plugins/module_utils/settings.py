@@ -19,6 +19,8 @@ import re
 from collections import OrderedDict
 
 SMTP_SECURITY = ('none', 'starttls', 'ssl')
+# Liferay generations: 7.4 (mail.session.mail.* keys, up to 2025.Q3) and 2025.q4 (OSGi mail configuration).
+LIFERAY_VERSIONS = ('7.4', '2025.q4')
 POP_SECURITY = ('none', 'ssl')
 DEFAULT_PORTS = {
     'smtp': {'none': 25, 'starttls': 587, 'ssl': 465},
@@ -293,7 +295,8 @@ class MailSettings(object):
         """The raw secret values, for callers that must scrub free text."""
         return [server['password'] for server in (self.smtp, self.pop) if server and server['password']]
 
-    def warnings(self):
+    def warnings(self, interpolated=True):
+        """Sentences for the user. ``interpolated``: the target layer expands ``${...}`` (files do, preferences do not)."""
         warnings = []
         for name, server, foreign_ports in (('smtp', self.smtp, _POP_LIKE_PORTS), ('pop', self.pop, _SMTP_LIKE_PORTS)):
             if server is None:
@@ -312,10 +315,10 @@ class MailSettings(object):
             if server['security'] == 'none' and server['password']:
                 warnings.append('%s.password is sent without TLS (%s.security none): use starttls or ssl if the server offers it'
                                 % (name, name))
-            for field in ('host', 'user', 'password'):
+            for field in ('host', 'user', 'password') if interpolated else ():
                 if '${' in (server[field] or ''):
                     warnings.append("%s.%s contains '${', which Liferay reads as a variable reference in portal properties; "
-                                    "the properties backend escapes it where the portal allows" % (name, field))
+                                    "it is written escaped so the portal reads it literally" % (name, field))
         warnings.extend(self._javamail_warnings())
         return warnings
 

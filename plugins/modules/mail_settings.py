@@ -276,29 +276,37 @@ backup_file:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_api import ApiBackend, api_argument_spec
-from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_env_file import EnvFileBackend
-from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_osgi import VERSIONS, OsgiConfigBackend
-from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_properties import PropertiesBackend
 from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import BackendError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_options import (
+    PORTAL_MUTUALLY_EXCLUSIVE,
+    PORTAL_REQUIRED_OPTIONS,
+    PORTAL_REQUIRED_TOGETHER,
+    api_argument_spec,
+    portal_argument_spec,
+)
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
+    LIFERAY_VERSIONS,
     MailSettings,
     SettingsError,
     mail_argument_spec,
 )
-from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_api import (
-    PORTAL_MUTUALLY_EXCLUSIVE,
-    PORTAL_REQUIRED_OPTIONS,
-    PORTAL_REQUIRED_TOGETHER,
-    portal_argument_spec,
-)
 
-BACKENDS = {
-    'api': ApiBackend,
-    'env_file': EnvFileBackend,
-    'osgi_config': OsgiConfigBackend,
-    'properties': PropertiesBackend,
-}
+BACKENDS = ('api', 'env_file', 'osgi_config', 'properties')
+
+
+def backend_class(name):
+    """Import only the backend that runs: a properties run never loads the HTTP client."""
+    if name == 'api':
+        from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_api import ApiBackend
+        return ApiBackend
+    if name == 'env_file':
+        from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_env_file import EnvFileBackend
+        return EnvFileBackend
+    if name == 'osgi_config':
+        from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_osgi import OsgiConfigBackend
+        return OsgiConfigBackend
+    from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_properties import PropertiesBackend
+    return PropertiesBackend
 
 
 def argument_spec():
@@ -306,7 +314,7 @@ def argument_spec():
     spec.update(portal_argument_spec())
     spec.update(api_argument_spec())
     spec.update(
-        backend=dict(type='str', choices=sorted(BACKENDS), default='properties'),
+        backend=dict(type='str', choices=list(BACKENDS), default='properties'),
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         update_password=dict(type='str', choices=['always', 'on_create'], default='always', no_log=False),
         path=dict(type='path'),
@@ -314,7 +322,7 @@ def argument_spec():
         backup=dict(type='bool', default=False),
         osgi_configs_dir=dict(type='path'),
         env_file=dict(type='path'),
-        liferay_version=dict(type='str', choices=list(VERSIONS)),
+        liferay_version=dict(type='str', choices=list(LIFERAY_VERSIONS)),
     )
     return spec
 
@@ -339,10 +347,10 @@ def main():
     except SettingsError as exc:
         module.fail_json(msg=str(exc), option=exc.option)
     if module.params['state'] == 'present':
-        for warning in settings.warnings():
+        for warning in settings.warnings(interpolated=module.params['backend'] != 'api'):
             module.warn(warning)
     try:
-        result = BACKENDS[module.params['backend']](module, settings).run()
+        result = backend_class(module.params['backend'])(module, settings).run()
     except BackendError as exc:
         module.fail_json(msg=str(exc))
     module.exit_json(**result)

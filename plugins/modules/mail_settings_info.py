@@ -116,7 +116,7 @@ layers:
     location:
       description: Where the layer lives (path of the file; the state file for C(company preferences)).
       type: str
-    values:
+    settings:
       description: Managed key -> value set by this layer.
       type: dict
 effective:
@@ -296,7 +296,7 @@ def main():
     module.exit_json(
         changed=False,
         layers=[dict(name=layer.name, location=layer.location,
-                     values=dict((key, mask_value(key, value)) for key, value in layer.values.items()))
+                     settings=dict((key, mask_value(key, value)) for key, value in layer.values.items()))
                 for layer in layers],
         effective=dict((key, dict(value=mask_value(key, value), source=source))
                        for key, (value, source) in effective.items()),

@@ -127,3 +127,8 @@ def test_empty_secret_is_not_masked_so_the_diff_shows_it_is_unset():
 def test_render_keymap_keeps_one_line_per_key():
     text = s.render_keymap({s.ADVANCED_PROPERTIES: 'a=1\nb=2', s.SMTP_HOST: 'h'})
     assert text == 'mail.session.mail.smtp.host=h\nmail.session.mail.advanced.properties=a=1\\nb=2\n'
+
+
+def test_no_interpolation_warning_for_layers_that_do_not_interpolate():
+    settings = s.MailSettings.from_params(params(smtp=dict(host='h', user='u', password='a${b}')))
+    assert not any("'${'" in warning for warning in settings.warnings(interpolated=False))
