@@ -218,11 +218,10 @@ class PortalProperties(object):
         i = 0
         while i < len(value):
             if value.startswith("$${", i):
-                end = value.find("}", i + 3)
-                if end != -1:
-                    out.append(value[i + 1:end + 1])  # escape: drop one '$', no substitution
-                    i = end + 1
-                    continue
+                # StrSubstitutor: the escape '$' is dropped and "${" stays literal, closed or not.
+                out.append("${")
+                i += 3
+                continue
             if value.startswith("${", i):
                 end = value.find("}", i + 2)
                 if end != -1:
