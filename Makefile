@@ -99,8 +99,10 @@ units: test-tree
 		echo "units: no tests/unit/**/test_*.py yet"; \
 	fi
 
-lint: venv
-	ansible-lint
+# ansible-lint resolves the collection's own modules and roles through the in-tree collections path
+# (offline mode does not install the collection anywhere).
+lint: venv collections
+	$(IN_TREE_ENV) ansible-lint
 
 pytest: venv collections
 	@$(IN_TREE_ENV) hack/pytest-suites.sh $(VENV_PY)
