@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright: Contributors to the liferay_ops.mail project
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -6,6 +5,7 @@
 
     demo.py inventory STACK_JSON SIM_URL LIFERAY_HOME OUT   write the demo inventory
     demo.py servers STACK_JSON                              say which mail servers run
+    demo.py mailboxes STACK_JSON                            SMTP-only stack: make its Maildir parents
     demo.py session SIM_URL                                 the mail session the portal uses now
     demo.py mail STACK_JSON SIM_URL                         portal sends a test mail; fetch it
     demo.py recap LOG                                       the PLAY RECAP of a run, checked for changed=0
@@ -83,6 +83,15 @@ def servers(stack_json):
     else:
         print('  POP3  not running (%s): the demo shows the SMTP side only' % stack['pop_reason'])
     print('  user  %s, certificates from a throw-away CA' % stack['default_user'])
+
+
+def mailboxes(stack_json):
+    # Without Dovecot the SMTP side delivers into MAIL_ROOT/<user>/Maildir but creates only the
+    # last directory of that path.
+    stack = load_stack(stack_json)
+    if not stack['pop']:
+        for user in stack['users']:
+            os.makedirs(os.path.join(stack['mail_root'], user), exist_ok=True)
 
 
 def get_json(url, body=None):
@@ -169,6 +178,8 @@ def main(argv):
         write_inventory(*args)
     elif command == 'servers':
         servers(*args)
+    elif command == 'mailboxes':
+        mailboxes(*args)
     elif command == 'session':
         session(*args)
     elif command == 'mail':
