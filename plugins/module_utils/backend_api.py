@@ -26,10 +26,9 @@ import os
 from collections import OrderedDict
 
 from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import Backend, BackendError
-from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_options import api_argument_spec  # noqa: F401
 from ansible_collections.liferay_ops.mail.plugins.module_utils.fingerprint import FingerprintError, FingerprintStore
+from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_options import DEFAULT_WEB_ID
 from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_api import (
-    DEFAULT_WEB_ID,
     PortalApiError,
     PortalClient,
     normalise_portal_url,

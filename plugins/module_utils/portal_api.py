@@ -38,14 +38,10 @@ try:
 except ImportError:  # pragma: no cover - very old ansible-core
     AnsibleUrlsConnectionError = ()
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_options import (  # noqa: F401 (re-exported)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_options import (
     DEFAULT_STARTUP_TIMEOUT,
     DEFAULT_TIMEOUT,
-    DEFAULT_WEB_ID,
-    PORTAL_MUTUALLY_EXCLUSIVE,
     PORTAL_REQUIRED_OPTIONS,
-    PORTAL_REQUIRED_TOGETHER,
-    portal_argument_spec,
 )
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
     ADVANCED_PROPERTIES,

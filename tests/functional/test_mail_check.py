@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from mailstack_fixtures import mail_stack, pop_stack, require_pop  # noqa: F401 (fixtures)
+from mailstack_fixtures import require_pop
 from playbook import run_module, run_playbook, write_playbook
 
 MODULE = 'liferay_ops.mail.mail_check'
@@ -180,7 +180,7 @@ def test_swapped_ports_from_the_liferay_docs(tmp_path, pop_stack):
     assert result['smtp']['msg'] == ('smtp.port %d answers with a POP3 greeting: the POP and SMTP ports look swapped'
                                      % pop_stack['pop']['pop3'])
     assert result['pop3']['msg'] == ('pop.port %d answers with an SMTP greeting over implicit TLS: '
-                                    'the POP and SMTP ports look swapped' % pop_stack['smtp']['smtps'])
+                                     'the POP and SMTP ports look swapped' % pop_stack['smtp']['smtps'])
 
 
 def test_implicit_tls_port_with_starttls_settings_is_identified(tmp_path, mail_stack):

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from playbook import run_module, run_playbook, write_playbook
-from sim_fixtures import DEFAULT_COMPANY_ID, NON_ADMIN, liferay_sim, liferay_sim_module  # noqa: F401 (fixtures)
+from sim_fixtures import DEFAULT_COMPANY_ID, NON_ADMIN
 
 MODULE = 'liferay_ops.mail.mail_settings'
 SMTP_PASSWORD = 'Sm7p-s3cret,api'

@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from playbook import run_module, run_playbook, write_playbook
-from sim_fixtures import SMTP_PASSWORD, SMTP_USER, smtp_servers, start_sim, tls  # noqa: F401 (fixtures)
+from sim_fixtures import SMTP_PASSWORD, SMTP_USER
 
 MODULE = 'liferay_ops.mail.mail_settings'
 POP_PASSWORD = 'P0p\\s3cret,${x}'  # backslash, comma and ${: each one changes how the portal reads a value

@@ -93,7 +93,7 @@ def test_api_state_file_is_the_company_preferences_layer(home, tmp_path):
     finally:
         sim.stop()
     assert run.rc == 0, run.output
-    _, info, other = run.task_results()
+    _setup, info, other = run.task_results()
     effective = info['effective']
     assert effective['mail.session.mail.smtp.host'] == {'value': 'api.example.com', 'source': 'company preferences'}
     assert effective['mail.session.mail.smtp.password'] == {'value': '********', 'source': 'company preferences'}

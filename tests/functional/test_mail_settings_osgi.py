@@ -9,7 +9,7 @@ import time
 import pytest
 
 from playbook import run_module
-from sim_fixtures import ADMIN, SMTP_PASSWORD, SMTP_USER, smtp_servers, start_sim, tls  # noqa: F401 (fixtures)
+from sim_fixtures import ADMIN, SMTP_PASSWORD, SMTP_USER
 from liferay_sim import felix  # an independent .config reader (the simulator's)
 
 MODULE = 'liferay_ops.mail.mail_settings'
@@ -143,7 +143,7 @@ def test_hand_written_file_keeps_unknown_attributes_and_comments(start_sim, tmp_
     assert path.read_text().startswith('# written by hand\n')
     assert 'customTimeout=L"30000"\n' in path.read_text()
     # The system-wide file applies to the default instance (no scoped file).
-    session, _ = sim.wait_for_session(lambda s: s['properties']['mail.smtp.host'] == 'smtp.example.com')
+    session, _elapsed = sim.wait_for_session(lambda s: s['properties']['mail.smtp.host'] == 'smtp.example.com')
     assert session['sources']['mail.smtp.host'] == 'osgi:' + SYSTEM_FILE
 
     # I"2525" and "2525" mean the same: no rewrite for the port spelling alone.
@@ -178,7 +178,7 @@ def test_state_absent_deletes_the_file_it_owns(start_sim, tmp_path):
     assert not path.exists()
     assert 'smtpPassword=********' in gone.result['diff']['before']
     assert SMTP_PASSWORD not in gone.output and POP_PASSWORD not in gone.output
-    session, _ = sim.wait_for_session(lambda s: s['properties']['mail.smtp.host'] == 'localhost')
+    session, _elapsed = sim.wait_for_session(lambda s: s['properties']['mail.smtp.host'] == 'localhost')
     assert session['sources']['mail.smtp.host'] == 'default'
     # Nothing left to remove (and no version marker left either, so say which one).
     again = run_module(tmp_path, MODULE, dict(absent, liferay_version='2025.q4'))
@@ -188,7 +188,7 @@ def test_state_absent_deletes_the_file_it_owns(start_sim, tmp_path):
 def test_scoped_file_with_other_attributes_loses_only_ours_and_keeps_company_id(start_sim, tmp_path):
     name = scoped('3f1c2b7a-export')
     sim = start_sim(args=Q4, files={'osgi/configs/' + name: 'companyId=L"20097"\nenableEmailDomainValidation=B"true"\n'
-                                                           'outgoingSMTPServer="exported.example.com"\n'})
+                                    'outgoingSMTPServer="exported.example.com"\n'})
     args = dict(backend='osgi_config', liferay_home=str(sim.home), company_id=20097,
                 smtp=dict(host='smtp.example.com', port=587))
     run = run_module(tmp_path, MODULE, args)
@@ -280,7 +280,7 @@ def test_system_wide_file_and_instance_files_side_by_side(start_sim, tmp_path):
     sim = start_sim(args=Q4 + ['--instances', 'liferay.com,other.example'])
     common = dict(backend='osgi_config', liferay_home=str(sim.home), liferay_version='2025.q4')
     system = run_module(tmp_path, MODULE, dict(common, smtp=dict(host='system.example.com', port=25,
-                                                                  security='none')))
+                                                                 security='none')))
     assert system.rc == 0 and system.result['company_id'] is None, system.output
     other = run_module(tmp_path, MODULE, dict(common, company_web_id='other.example',
                                               smtp=dict(host='other.example.com', port=465, security='ssl'),
@@ -290,10 +290,10 @@ def test_system_wide_file_and_instance_files_side_by_side(start_sim, tmp_path):
     assert read(sim.configs / scoped('other.example'))['companyId'] == 20098
     assert 'companyId' not in read(sim.configs / SYSTEM_FILE)
 
-    default, _ = sim.wait_for_session(lambda s: s['properties']['mail.smtp.host'] == 'system.example.com')
+    default, _elapsed = sim.wait_for_session(lambda s: s['properties']['mail.smtp.host'] == 'system.example.com')
     assert default['sources']['mail.smtp.host'] == 'osgi:' + SYSTEM_FILE
-    scoped_session, _ = sim.wait_for_session(lambda s: s['properties'].get('mail.smtps.host') == 'other.example.com',
-                                             web_id='other.example')
+    scoped_session, _elapsed = sim.wait_for_session(lambda s: s['properties'].get('mail.smtps.host') == 'other.example.com',
+                                                    web_id='other.example')
     assert scoped_session['sources']['mail.smtps.host'] == 'osgi:' + scoped('other.example')
     assert scoped_session['properties']['mail.transport.protocol'] == 'smtps'
 

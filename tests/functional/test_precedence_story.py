@@ -6,7 +6,7 @@ system preferences win and file changes are ignored, mail_settings_info says so,
 """
 
 from playbook import run_playbook, write_playbook
-from sim_fixtures import ADMIN, liferay_sim  # noqa: F401 (fixture)
+from sim_fixtures import ADMIN
 
 SETTINGS = 'liferay_ops.mail.mail_settings'
 INFO = 'liferay_ops.mail.mail_settings_info'
@@ -63,7 +63,7 @@ def test_properties_then_control_panel_then_api(liferay_sim, tmp_path):
     api = dict(backend='api', portal_url=sim.url, api_user=ADMIN[0], api_password=ADMIN[1], state_file=state_file)
     api_smtp = dict(smtp('api.example.com', port=465), password=API_SMTP_PASSWORD)
     api_args = dict(api, smtp=api_smtp, pop=dict(host='pop.api.example.com', port=995,
-                                                                          security='ssl'))
+                                                 security='ssl'))
     info_args = dict(liferay_home=str(sim.home), portal_url=sim.url, state_file=state_file, control_panel_used=True)
     api_applied, info = run_tasks(tmp_path, 'api.yml', [{SETTINGS: api_args}, {INFO: info_args}])
     assert api_applied['changed'] is True and api_applied['restart_required'] is True

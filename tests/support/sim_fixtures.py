@@ -168,9 +168,7 @@ def smtp_servers(tls):
     smtps.stop()
 
 
-
 # -- the `liferay_sim` factory with control helpers (api and precedence tests) ----------------
-
 DEFAULT_COMPANY_ID = 20097
 NON_ADMIN = ('user@liferay.com', 'test')
 

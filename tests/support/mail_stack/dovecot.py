@@ -127,7 +127,7 @@ def prepare(runtime, users, ports, tls, instance):
 
 
 def start(binary, config):
-    check = subprocess.run([binary, '-c', config, '-n'], capture_output=True, text=True)
+    check = subprocess.run([binary, '-c', config, '-n'], capture_output=True, text=True, check=False)
     if check.returncode != 0:
         raise RuntimeError('dovecot rejects its configuration: %s' % check.stderr.strip())
     # the daemon inherits stdout/stderr: a pipe here would never reach EOF, so use a file
@@ -154,7 +154,7 @@ def stop(runtime, config):
         subprocess.call([doveadm, '-c', config, 'stop'], stdin=subprocess.DEVNULL,
                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=20)
     if pid:
-        for _ in range(100):
+        for _attempt in range(100):
             try:
                 os.kill(pid, 0)
             except ProcessLookupError:

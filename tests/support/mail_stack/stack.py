@@ -22,7 +22,7 @@ def free_ports(count):
     """Ports the kernel hands out as free right now (bound together so they differ)."""
     sockets = []
     try:
-        for _ in range(count):
+        for _attempt in range(count):
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             sock.bind(('127.0.0.1', 0))
             sockets.append(sock)
@@ -145,7 +145,7 @@ def stop(directory):
     pid = state.get('smtp_pid')
     if pid and pid_alive(pid):
         os.kill(pid, signal.SIGTERM)
-        for _ in range(100):
+        for _attempt in range(100):
             try:
                 if os.waitpid(pid, os.WNOHANG)[0] == pid:
                     break

@@ -23,8 +23,8 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_api import
     PortalApiError,
     PortalClient,
     normalise_portal_url,
-    portal_argument_spec,
 )
+from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_options import portal_argument_spec
 
 API_USER = 'admin@example.com'
 API_PASSWORD = 'Api"Pa55\\wörd/+%'
