@@ -16,6 +16,7 @@ Members of ``module`` used here: ``check_mode``, ``atomic_move``, ``backup_local
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import errno
 import fcntl
 import os
 import tempfile
@@ -23,6 +24,26 @@ import tempfile
 from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import BackendError
 
 NEW_FILE_MODE = 0o600
+
+
+def read_existing(path, option, example_name=None):
+    """The bytes of ``path``, or None when it does not exist. Errors name ``option`` and the fix.
+
+    ``example_name``: the file a user most likely meant when ``path`` is a directory.
+    """
+    try:
+        with open(path, 'rb') as handle:
+            return handle.read()
+    except IOError as exc:
+        if exc.errno == errno.ENOENT:
+            return None
+        if exc.errno == errno.EISDIR:
+            hint = ', e.g. %s' % os.path.join(path, example_name) if example_name else ''
+            raise BackendError('%s: %s is a directory: give the file itself%s' % (option, path, hint))
+        if exc.errno == errno.EACCES:
+            raise BackendError('%s: %s is not readable by this user: run with become or fix its permissions'
+                               % (option, path))
+        raise BackendError('%s: cannot read %s: %s' % (option, path, exc.strerror))
 
 
 def lock_directory(module, directory):

@@ -30,7 +30,6 @@ So a value is written as follows:
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import errno
 import os
 import re
 import stat
@@ -39,6 +38,7 @@ from collections import OrderedDict
 from ansible_collections.liferay_ops.mail.plugins.module_utils.atomic_file import (
     apply_file_attributes,
     lock_directory,
+    read_existing,
     unlock,
     write_atomically,
 )
@@ -193,18 +193,9 @@ class EnvFile(object):
 
 def read_env_file(path):
     """Parse an existing env file; None when it does not exist. Errors name the option and the fix."""
-    try:
-        with open(path, 'rb') as handle:
-            data = handle.read()
-    except IOError as exc:
-        if exc.errno == errno.ENOENT:
-            return None
-        if exc.errno == errno.EISDIR:
-            raise BackendError('env_file: %s is a directory: give the env file itself, e.g. %s'
-                               % (path, os.path.join(path, 'liferay-mail.env')))
-        if exc.errno == errno.EACCES:
-            raise BackendError('env_file: %s is not readable by this user: run with become or fix its permissions' % path)
-        raise BackendError('env_file: cannot read %s: %s' % (path, exc.strerror))
+    data = read_existing(path, 'env_file', 'liferay-mail.env')
+    if data is None:
+        return None
     try:
         return EnvFile(data.decode('utf-8'))
     except UnicodeDecodeError:

@@ -31,6 +31,7 @@ import stat
 import tempfile
 from collections import OrderedDict
 
+from ansible_collections.liferay_ops.mail.plugins.module_utils.atomic_file import read_existing
 from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import Backend, BackendError
 from ansible_collections.liferay_ops.mail.plugins.module_utils.osgi_config_file import (
     SCALAR,
@@ -92,16 +93,9 @@ def configs_dir(params):
 
 def read_config_file(path):
     """Parse one .config file; None when it does not exist. Errors name the file and never a value."""
-    try:
-        with open(path, 'rb') as handle:
-            data = handle.read()
-    except IOError as exc:
-        if exc.errno == errno.ENOENT:
-            return None
-        if exc.errno == errno.EACCES:
-            raise BackendError('osgi_configs_dir: %s is not readable by this user: run with become or fix its '
-                               'permissions' % path)
-        raise BackendError('osgi_configs_dir: cannot read %s: %s' % (path, exc.strerror))
+    data = read_existing(path, 'osgi_configs_dir')
+    if data is None:
+        return None
     try:
         return parse_config(data)
     except OsgiConfigError as exc:

@@ -8,11 +8,11 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import errno
 import os
 
 from ansible_collections.liferay_ops.mail.plugins.module_utils.atomic_file import (
     apply_file_attributes,
+    read_existing,
     lock_directory,
     unlock,
     write_atomically,
@@ -37,18 +37,9 @@ def properties_path(params):
 
 def read_properties_document(path):
     """Parse an existing properties file; None when it does not exist. Errors name the path and the fix."""
-    try:
-        with open(path, 'rb') as handle:
-            data = handle.read()
-    except IOError as exc:
-        if exc.errno == errno.ENOENT:
-            return None
-        if exc.errno == errno.EISDIR:
-            raise BackendError('path: %s is a directory: give the properties file itself, e.g. %s'
-                               % (path, os.path.join(path, 'portal-ext.properties')))
-        if exc.errno == errno.EACCES:
-            raise BackendError('path: %s is not readable by this user: run with become or fix its permissions' % path)
-        raise BackendError('path: cannot read %s: %s' % (path, exc.strerror))
+    data = read_existing(path, 'path', 'portal-ext.properties')
+    if data is None:
+        return None
     try:
         return PropertiesDocument.from_bytes(data)
     except PropertiesFileError as exc:
