@@ -27,7 +27,7 @@ for dir in tests/*/; do
     fi
     echo "pytest: $dir"
     rc=0
-    "$python" -m pytest -n "${PYTEST_WORKERS:-2}" -o cache_dir="$here/.tmp/pytest-cache" "$@" "$dir" || rc=$?
+    "$python" -m pytest -n "${PYTEST_WORKERS:-2}" --durations=10 -o cache_dir="$here/.tmp/pytest-cache" "$@" "$dir" || rc=$?
     if [ "$rc" -eq 5 ]; then
         echo "pytest: $dir has test files but no test was collected" >&2
         exit 1
