@@ -11,3 +11,16 @@ from playbook import ensure_collection_path  # noqa: E402
 COLLECTIONS = ensure_collection_path()
 if COLLECTIONS not in sys.path:
     sys.path.insert(0, COLLECTIONS)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """With pytest-xdist's default distribution, keep each test module on one worker.
+
+    Most modules here run ONE ansible-playbook process in a module-scoped fixture; spread over two
+    workers, each worker would run that whole playbook again. Honoured when this directory is named
+    on the command line (its conftest is then loaded by the controlling process).
+    """
+    if config.getoption('dist', 'load') != 'load':
+        return None
+    from xdist.scheduler import LoadFileScheduling
+    return LoadFileScheduling(config, log)

@@ -27,6 +27,15 @@ SMTP = dict(host='smtp.example.com', port=587, security='starttls', user='portal
 OSGI_PID = 'com.liferay.mail.settings.configuration.MailSettingCompanyConfiguration'
 OSGI_FILE = OSGI_PID + '.config'
 OSGI_TEXT = u'outgoingSMTPServer="old.example.com"\nsmtpPassword="old-secret"\n'
+ENV_TEXT = (u'# env file of the portal container\n'
+            u'LIFERAY_JVM_OPTS=-Xmx2g\n'
+            u'LIFERAY_MAIL_PERIOD_SESSION_PERIOD_MAIL_PERIOD_SMTP_PERIOD_HOST=old.example.com\n'
+            u'LIFERAY_MAIL_PERIOD_SESSION_PERIOD_MAIL_PERIOD_SMTP_PERIOD_PASSWORD=old\\\\\\,secret\n')
+# Existing .config files that Felix would misread: an unclosed quote, a port typed as an int that is no number.
+OSGI_BROKEN = {
+    'osgi_malformed': u'outgoingSMTPServer="old.example.com"\nsmtpPassword="old-secret\nsmtpUserName="old"\n',
+    'osgi_bad_type': u'outgoingSMTPServer="old.example.com"\noutgoingSMTPPort=I"five"\n',
+}
 
 
 def smtp(**changes):
@@ -116,6 +125,40 @@ CASES = [
                                       company_web_id='../../etc'), ['company_web_id'], 'osgi'),
     ('osgi_no_dir', MODULE, dict(smtp=smtp(), backend='osgi_config', liferay_version='2025.q4'),
      ['osgi_configs_dir'], None),
+    ('osgi_on_7_4_configs_dir', MODULE, dict(smtp=smtp(), backend='osgi_config', liferay_version='7.4'),
+     ['liferay_version'], 'osgi_configs_only'),
+    ('osgi_configs_dir_missing', MODULE, dict(smtp=smtp(), backend='osgi_config', liferay_version='2025.q4'),
+     ['osgi_configs_dir'], 'osgi_missing'),
+    ('osgi_configs_dir_is_a_file', MODULE, dict(smtp=smtp(), backend='osgi_config', liferay_version='2025.q4'),
+     ['osgi_configs_dir'], 'osgi_configs_file'),
+    ('osgi_malformed_config', MODULE, dict(smtp=smtp(), backend='osgi_config', liferay_version='2025.q4'),
+     ['osgi_configs_dir'], 'osgi_malformed'),
+    ('osgi_config_bad_type', MODULE, dict(smtp=smtp(), backend='osgi_config', liferay_version='2025.q4'),
+     ['osgi_configs_dir'], 'osgi_bad_type'),
+    ('osgi_version_undetectable', MODULE, dict(smtp=smtp(), backend='osgi_config'), ['liferay_version'],
+     'osgi_empty'),
+    ('osgi_scoped_file_of_other_company', MODULE, dict(smtp=smtp(), backend='osgi_config', liferay_version='2025.q4',
+                                                       company_web_id='liferay.com', company_id=DEFAULT_COMPANY_ID),
+     ['company_web_id'], 'osgi_other_company'),
+    ('osgi_two_files_one_company', MODULE, dict(smtp=smtp(), backend='osgi_config', liferay_version='2025.q4',
+                                                company_id=DEFAULT_COMPANY_ID), ['osgi_configs_dir'], 'osgi_two_scoped'),
+    ('env_no_env_file', MODULE, dict(smtp=smtp(), backend='env_file'), ['env_file'], None),
+    ('env_javamail_two_entries', MODULE, dict(smtp=smtp(), backend='env_file',
+                                              javamail_properties={'mail.smtp.timeout': 1,
+                                                                   'mail.smtp.connectiontimeout': 2}),
+     ['javamail_properties'], 'env'),
+    ('env_password_comma_padded', MODULE, dict(smtp=smtp(password=' s3,cret'), backend='env_file'),
+     ['smtp.password'], 'env'),
+    ('env_pop_password_comma_trailing_space', MODULE, dict(smtp=smtp(), backend='env_file',
+                                                           pop=dict(host='pop.example.com', user='portal',
+                                                                    password='p0p,secret ')),
+     ['pop.password'], 'env'),
+    ('env_javamail_value_comma_padded', MODULE, dict(smtp=smtp(), backend='env_file',
+                                                     javamail_properties={'mail.smtp.from': 'a@x.org, '}),
+     ['javamail_properties'], 'env'),
+    ('env_file_is_directory', MODULE, dict(smtp=smtp(), backend='env_file'), ['env_file'], 'env_dir'),
+    ('env_file_missing_directory', MODULE, dict(smtp=smtp(), backend='env_file'), ['env_file'], 'env_missing_dir'),
+    ('env_file_not_utf8', MODULE, dict(smtp=smtp(), backend='env_file'), ['env_file'], 'env_binary'),
     ('info_no_source', INFO_MODULE, dict(), ['liferay_home', 'path'], None),
     ('info_company_without_portal', INFO_MODULE, dict(path='/nonexistent/p.properties', company_id=1),
      ['portal_url'], None),
@@ -188,6 +231,24 @@ def _prepare(case_dir, kind, args, sim):
             handle.write(OSGI_TEXT)
         args['liferay_home'] = os.path.join(case_dir, 'home')
         watched.append(os.path.join(configs, OSGI_FILE))
+    elif kind in ('osgi_configs_only', 'osgi_missing', 'osgi_configs_file', 'osgi_empty', 'osgi_other_company',
+                  'osgi_two_scoped') or kind in OSGI_BROKEN:
+        watched.extend(_prepare_osgi(case_dir, kind, args))
+    elif kind in ('env', 'env_dir', 'env_missing_dir', 'env_binary'):
+        env_file = os.path.join(case_dir, 'liferay-mail.env')
+        if kind == 'env':
+            with open(env_file, 'w', encoding='utf-8') as handle:
+                handle.write(ENV_TEXT)
+        elif kind == 'env_dir':
+            os.makedirs(env_file)
+        elif kind == 'env_missing_dir':
+            env_file = os.path.join(case_dir, 'no-such-dir', 'liferay-mail.env')
+        else:
+            with open(env_file, 'wb') as handle:
+                handle.write(ENV_TEXT.encode('utf-8').replace(b'old.example.com', b'old.ex\xe4mple.com'))
+        args['env_file'] = env_file
+        if kind in ('env', 'env_binary'):
+            watched.append(env_file)
     elif kind == 'info_directory':
         os.makedirs(props)
         args['path'] = props
@@ -198,6 +259,36 @@ def _prepare(case_dir, kind, args, sim):
         args['env_file'] = env_file
         watched.append(env_file)
     return watched
+
+
+def _prepare_osgi(case_dir, kind, args):
+    """An osgi/configs directory for one case; returns the files that must not change."""
+    configs = os.path.join(case_dir, 'osgi', 'configs')
+    files = {}
+    if kind == 'osgi_missing':
+        # Neither the directory nor its parent exist: nothing may be created.
+        args['osgi_configs_dir'] = os.path.join(case_dir, 'no-such-home', 'osgi', 'configs')
+        return []
+    if kind == 'osgi_configs_file':
+        os.makedirs(os.path.dirname(configs))
+        files[configs] = OSGI_TEXT
+    else:
+        os.makedirs(configs)
+    if kind == 'osgi_configs_only':
+        files[os.path.join(configs, OSGI_FILE)] = OSGI_TEXT
+    elif kind in OSGI_BROKEN:
+        files[os.path.join(configs, OSGI_FILE)] = OSGI_BROKEN[kind]
+    elif kind == 'osgi_other_company':
+        files[os.path.join(configs, OSGI_PID + '.scoped~liferay.com.config')] = u'companyId=L"1"\n' + OSGI_TEXT
+    elif kind == 'osgi_two_scoped':
+        for name in ('liferay.com', 'exported'):
+            files[os.path.join(configs, '%s.scoped~%s.config' % (OSGI_PID, name))] = (
+                u'companyId=L"%d"\n' % DEFAULT_COMPANY_ID + OSGI_TEXT)
+    for path, text in files.items():
+        with open(path, 'w', encoding='utf-8') as handle:
+            handle.write(text)
+    args['osgi_configs_dir'] = configs
+    return sorted(files)
 
 
 def _tree_listing(root):

@@ -1,9 +1,11 @@
-"""Faults while writing portal-ext.properties: a full disk, a read-only file system, a killed run.
+"""Faults while writing the settings: a full disk, a read-only file system, a killed run.
 
-Afterwards the old file must be intact and read (by the simulator's independent reader) as before,
-or, for a run killed after its rename, as the complete new settings; never a mix, never a torn file.
+Afterwards the old file (portal-ext.properties, the Docker env file, the OSGi .config file) must be
+intact and read (by the simulator's independent readers) as before, or, for a run killed after its
+rename, as the complete new settings; never a mix, never a torn file.
 """
 
+import errno
 import os
 import random
 import signal
@@ -13,6 +15,7 @@ import time
 import pytest
 
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import MANAGED_KEYS
+from liferay_sim import envdecode, felix  # independent readers: they never import plugins/
 from playbook import BIN_DIR, REPO_ROOT, ansible_env, run_playbook, write_playbook
 from reliability_helpers import (
     MODULE,
@@ -33,6 +36,24 @@ OLD_SETTINGS = (
     u'mail.session.mail.smtp.password=old\\,pass\\=word\n'
 )
 
+ENV_PREFIX = 'LIFERAY_MAIL_PERIOD_SESSION_PERIOD_MAIL_PERIOD_SMTP_PERIOD_'
+# The same settings as a Docker env file (a comma escaped for both of the portal's list splits) ...
+OLD_ENV = (
+    u'# env file of the portal container\n'
+    u'LIFERAY_JVM_OPTS=-Xms2g -Xmx2g\n'
+    + ENV_PREFIX + u'HOST=old.example.com\n'
+    + ENV_PREFIX + u'PASSWORD=old\\\\\\,pass=word\n'
+)
+# ... and as the system-wide OSGi configuration of 2025.Q4+.
+OSGI_FILE = 'com.liferay.mail.settings.configuration.MailSettingCompanyConfiguration.config'
+OLD_CONFIG = u'# exported from System Settings\noutgoingSMTPServer="old.example.com"\nsmtpPassword="old,pass\\=word"\n'
+# Each backend's file on the small disks (in a directory of its own) and the option that names it.
+TARGETS = {
+    'props': ('portal-ext.properties', 'path'),
+    'env': ('liferay-mail.env', 'env_file'),
+    'osgi': ('configs/' + OSGI_FILE, 'osgi_configs_dir'),
+}
+
 
 def new_settings(host='new.example.com', password=u'n3w,pa\u00df=word#1'):
     return dict(smtp=dict(host=host, port=587, security='starttls', user='portal@example.com', password=password))
@@ -49,10 +70,24 @@ def mounted_tmpfs(path, size):
     pytest.skip('cannot mount a tmpfs here (%s): the disk-full and read-only cases need it' % why)
 
 
+def fill(directory):
+    """Take every free block of the file system that holds ``directory``."""
+    fd = os.open(os.path.join(str(directory), 'ballast'), os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        while True:
+            os.write(fd, b'\0' * 4096)
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+    finally:
+        os.close(fd)
+
+
 @pytest.fixture
 def small_disks(tmp_path):
-    """Two tmpfs file systems, each holding a portal-ext.properties with the old settings:
-    ``full`` has no room for a second copy, ``readonly`` is remounted read-only."""
+    """Two tmpfs file systems, each holding a portal-ext.properties, an env file and a .config file with
+    the old settings: ``full`` has no free block left, ``readonly`` is remounted read-only.
+    Yields {(disk, backend): path of the file}."""
     mounts = []
     try:
         full = mounted_tmpfs(tmp_path / 'full', '64k')
@@ -62,39 +97,69 @@ def small_disks(tmp_path):
         rng = random.Random(7)
         filler = random_unrelated_lines(rng, 2000)[:40000]
         filler = filler[:filler.rfind('\n') + 1]
-        for directory in (full, readonly):
-            (directory / 'portal-ext.properties').write_text(filler + OLD_SETTINGS, encoding='utf-8')
+        texts = {'props': filler + OLD_SETTINGS, 'env': OLD_ENV, 'osgi': OLD_CONFIG}
+        paths = {}
+        for disk, directory in (('full', full), ('readonly', readonly)):
+            for backend, (name, _option) in TARGETS.items():
+                path = directory / backend / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(texts[backend], encoding='utf-8')
+                paths[disk, backend] = path
+        fill(full)
         proc = subprocess.run(['mount', '-o', 'remount,ro', str(readonly)], capture_output=True, text=True)
         if proc.returncode != 0:
             pytest.skip('cannot remount the tmpfs read-only: %s' % proc.stderr.strip())
-        yield dict(full=full / 'portal-ext.properties', readonly=readonly / 'portal-ext.properties')
+        yield paths
     finally:
         for directory in mounts:
             umount(directory)
 
 
+def read_back(backend, path):
+    """What the portal reads from one file, by the simulator's readers."""
+    if backend == 'props':
+        return portal_values(path.read_text(encoding='utf-8'))
+    if backend == 'env':
+        return envdecode.read_env_file(str(path), {})
+    return felix.parse_config(path.read_text(encoding='utf-8'))
+
+
+def task_args(backend, path):
+    args = dict(new_settings(), backup=True)
+    if backend == 'props':
+        args['path'] = str(path)
+    elif backend == 'env':
+        args.update(backend='env_file', env_file=str(path))
+    else:
+        del args['backup']
+        args.update(backend='osgi_config', liferay_version='2025.q4', osgi_configs_dir=str(path.parent))
+    return args
+
+
 def test_full_disk_and_read_only_file_system_keep_the_old_file(small_disks, tmp_path):
-    before = dict((name, (sha256(path), portal_values(path.read_text(encoding='utf-8'))))
-                  for name, path in small_disks.items())
-    tasks = []
-    for name, path in small_disks.items():
-        args = dict(new_settings(), path=str(path), backup=True)
-        tasks.append({'name': name, MODULE: args, 'ignore_errors': True})
+    before = dict((key, (sha256(path), read_back(key[1], path))) for key, path in small_disks.items())
+    # The readers see the old password, so "unchanged" below means something.
+    assert before['full', 'props'][1]['mail.session.mail.smtp.password'] == 'old,pass=word'
+    assert before['full', 'env'][1][ENV_PREFIX + 'PASSWORD'] == 'old\\\\\\,pass=word'
+    assert before['full', 'osgi'][1]['smtpPassword'] == 'old,pass=word'
+    tasks = [{'name': '%s %s' % key, MODULE: task_args(key[1], path), 'ignore_errors': True}
+             for key, path in sorted(small_disks.items())]
     run = run_playbook(write_playbook(tmp_path, tasks), env={'ANSIBLE_PIPELINING': '1'})
     results = dict((result['_task'], result) for result in run.task_results())
-    assert set(results) == set(small_disks), run.output
-    for name, path in small_disks.items():
+    assert set(results) == set('%s %s' % key for key in small_disks), run.output
+    for (disk, backend), path in small_disks.items():
+        name = '%s %s' % (disk, backend)
         result = results[name]
         assert result['_status'] == 'failed', result
         assert not result['msg'].startswith('Task failed'), result['msg']
-        assert result['msg'].startswith('path:') and str(path.parent) in result['msg'], result['msg']
+        option = TARGETS[backend][1]
+        assert result['msg'].startswith(option + ':') and str(path.parent) in result['msg'], result['msg']
         assert 'unchanged' in result['msg'] or 'read-only' in result['msg'], result['msg']
-        digest, values = before[name]
+        digest, values = before[disk, backend]
         assert sha256(path) == digest, '%s: the old file was modified' % name
-        assert portal_values(path.read_text(encoding='utf-8')) == values
-        assert values['mail.session.mail.smtp.password'] == 'old,pass=word'
+        assert read_back(backend, path) == values
         # No temp file or half-written backup left to fill the disk.
-        assert sorted(os.listdir(str(path.parent))) == ['portal-ext.properties'], name
+        assert sorted(os.listdir(str(path.parent))) == [path.name], name
 
 
 def _big_file(rng):
