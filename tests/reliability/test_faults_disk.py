@@ -46,7 +46,9 @@ OLD_ENV = (
 )
 # ... and as the system-wide OSGi configuration of 2025.Q4+.
 OSGI_FILE = 'com.liferay.mail.settings.configuration.MailSettingCompanyConfiguration.config'
-OLD_CONFIG = u'# exported from System Settings\noutgoingSMTPServer="old.example.com"\nsmtpPassword="old,pass\\=word"\n'
+OLD_CONFIG = (u'# exported from System Settings\n'
+              u'outgoingSMTPServer="old.example.com"\n'
+              u'smtpPassword="old,pass\\=word"\n')
 # Each backend's file on the small disks (in a directory of its own) and the option that names it.
 TARGETS = {
     'props': ('portal-ext.properties', 'path'),
