@@ -1,6 +1,8 @@
 import os
 import sys
 
+import pytest
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'support'))
 sys.path.insert(0, HERE)
@@ -13,6 +15,7 @@ if COLLECTIONS not in sys.path:
     sys.path.insert(0, COLLECTIONS)
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: ignored when it is not loaded
 def pytest_xdist_make_scheduler(config, log):
     """With pytest-xdist's default distribution, keep each test module on one worker.
 
