@@ -108,9 +108,14 @@ class ConfigValue(namedtuple('ConfigValue', ['type_code', 'value', 'kind'])):
         return [_element_to_python(self.type_code, item) for item in self.value]
 
 
+# Free-text attributes that may embed a password (e.g. mail.smtp.proxy.password=... lines).
+_SECRET_TEXT_NAMES = frozenset(('additionaljavamailproperties',))
+
+
 def is_secret_name(name):
     """Attributes whose values must never appear in messages."""
-    return 'password' in (name or '').lower()
+    lowered = (name or '').lower()
+    return 'password' in lowered or lowered in _SECRET_TEXT_NAMES
 
 
 def config_string(s):

@@ -347,7 +347,8 @@ def main():
     except SettingsError as exc:
         module.fail_json(msg=str(exc), option=exc.option)
     if module.params['state'] == 'present':
-        for warning in settings.warnings(interpolated=module.params['backend'] != 'api'):
+        # Only portal properties (files and LIFERAY_* variables) interpolate ${...}.
+        for warning in settings.warnings(interpolated=module.params['backend'] in ('properties', 'env_file')):
             module.warn(warning)
     try:
         result = backend_class(module.params['backend'])(module, settings).run()
