@@ -50,11 +50,22 @@ class PropertiesSyntaxError(ValueError):
     pass
 
 
+def java_trim(text):
+    """String.trim(): strips characters up to U+0020 only (str.strip() would also take U+00A0 and friends)."""
+    start, end = 0, len(text)
+    while start < end and text[start] <= " ":
+        start += 1
+    while end > start and text[end - 1] <= " ":
+        end -= 1
+    return text[start:end]
+
+
 def _logical_lines(text):
     """PropertiesReader: trimmed lines, comments skipped, odd trailing backslashes join lines."""
     buffer = []
-    for raw in text.splitlines():
-        line = raw.strip()
+    # BufferedReader.readLine ends lines at \n, \r and \r\n only (not at U+2028 like str.splitlines).
+    for raw in re.split(r"\r\n|\r|\n", text):
+        line = java_trim(raw)
         if not line or line[0] in "#!":
             continue  # also inside a continuation, as Commons does
         backslashes = len(line) - len(line.rstrip("\\"))
@@ -85,7 +96,7 @@ def _split_key_value(line):
     rest = line[i:].lstrip(WHITESPACE)
     if rest[:1] in ("=", ":"):
         rest = rest[1:]
-    return "".join(key), rest.strip()
+    return "".join(key), java_trim(rest)
 
 
 def unescape_java(value, delimiter=DELIMITER):
@@ -129,7 +140,7 @@ def split_list(value, delimiter=DELIMITER):
             token.append(char)
             escaped = False
         elif char == delimiter:
-            parts.append("".join(token).strip())
+            parts.append(java_trim("".join(token)))
             token = []
         elif char == "\\":
             escaped = True
@@ -137,7 +148,7 @@ def split_list(value, delimiter=DELIMITER):
             token.append(char)
     if escaped:
         token.append("\\")
-    parts.append("".join(token).strip())
+    parts.append(java_trim("".join(token)))
     return parts
 
 
