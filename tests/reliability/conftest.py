@@ -7,7 +7,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'support'))
 sys.path.insert(0, HERE)
 
+# pylint: disable=wrong-import-position,unused-import
 from playbook import ensure_collection_path  # noqa: E402
+# Shared fixture: one portal simulator per test module.
+from sim_fixtures import liferay_sim_module  # noqa: E402,F401
 
 # In-process tests import the collection as ansible_collections.liferay_ops.mail.
 COLLECTIONS = ensure_collection_path()

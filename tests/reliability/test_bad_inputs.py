@@ -13,7 +13,7 @@ import requests
 
 from playbook import run_playbook, write_playbook
 from reliability_helpers import CHECK_MODULE, INFO_MODULE, MODULE, sha256
-from sim_fixtures import ADMIN, DEFAULT_COMPANY_ID, liferay_sim_module  # noqa: F401 (fixture)
+from sim_fixtures import ADMIN, DEFAULT_COMPANY_ID
 
 BASE_FILE = (
     u'# portal-ext.properties of a running portal\n'

@@ -11,7 +11,7 @@ import pytest
 
 from playbook import run_playbook, write_playbook
 from reliability_helpers import MODULE
-from sim_fixtures import ADMIN, DEFAULT_COMPANY_ID, liferay_sim_module  # noqa: F401 (fixture)
+from sim_fixtures import ADMIN, DEFAULT_COMPANY_ID
 
 MODES = ('http500', 'reset', 'hang')
 HOST_KEY = 'mail.session.mail.smtp.host'

@@ -19,7 +19,6 @@ import yaml
 
 from playbook import run_playbook, write_playbook
 from reliability_helpers import CHECK_MODULE, INFO_MODULE, MODULE, find_leaks, isolated_env, scan_tree, tricky_secret
-from sim_fixtures import DEFAULT_COMPANY_ID, liferay_sim_module  # noqa: F401 (fixture)
 
 API_USER = 'leak-admin@liferay.com'
 ROLE_API_USER = 'role-admin@liferay.com'
@@ -114,7 +113,7 @@ def leak_run(liferay_sim_module, tmp_path_factory):
         step('api absent', MODULE, dict(state='absent', **api)),
         step('info api', INFO_MODULE, dict(portal_url=sim.url, state_file=state, path=props)),
         step('check refused', CHECK_MODULE, dict(smtp=server(smtp_pw, host='127.0.0.1'), timeout=2,
-                                                  pop=dict(host='127.0.0.1', port=9, user='u', password=pop_pw))),
+                                                 pop=dict(host='127.0.0.1', port=9, user='u', password=pop_pw))),
         step('props absent', MODULE, dict(state='absent', path=props)),
         step('env apply', MODULE, dict(one_javamail, **env_backend)),
         step('env unchanged', MODULE, dict(one_javamail, **env_backend)),
