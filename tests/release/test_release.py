@@ -121,6 +121,14 @@ def test_changelog_fragments_lint_clean():
     assert lint.stdout.strip() == '', lint.stdout
 
 
+def test_module_docs_pass_antsibull_docs_lint():
+    """The docs Galaxy and docs sites render: DOCUMENTATION/EXAMPLES/RETURN, fragments, markup macros."""
+    collection = os.path.join(REPO, '.tmp', 'collections', 'ansible_collections', 'liferay_ops', 'mail')
+    env = dict(os.environ, PATH=BIN + os.pathsep + os.environ.get('PATH', ''))  # it calls ansible-doc
+    lint = run([os.path.join(BIN, 'antsibull-docs'), 'lint-collection-docs', '--plugin-docs', '.'], cwd=collection, env=env)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
 def ci_ansible_core_versions():
     """The ansible-core versions CI installs (requirements/test.txt pins one per controller Python)."""
     with open(os.path.join(REPO, 'requirements', 'test.txt')) as handle:
