@@ -2,8 +2,6 @@
 
 import os
 import signal
-import socket
-import ssl
 import subprocess
 import sys
 import time
@@ -14,6 +12,10 @@ import requests
 
 SUPPORT = Path(__file__).resolve().parents[1] / "support"
 sys.path.insert(0, str(SUPPORT))
+
+# pylint: disable=wrong-import-position,unused-import
+# The TLS material and the SMTP servers are shared with the other suites; free_port is used by tests.
+from sim_fixtures import free_port, running_smtp_servers, tls  # noqa: E402,F401
 
 SIM = SUPPORT / "bin" / "liferay-sim"
 ADMIN = ("test@liferay.com", "test")
@@ -130,62 +132,8 @@ def sim(start_sim):
     return start_sim()
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def tls(tmp_path_factory):
-    import trustme
-
-    ca = trustme.CA()
-    cert = ca.issue_cert("localhost", "127.0.0.1")
-    directory = tmp_path_factory.mktemp("tls")
-    ca_file = directory / "ca.pem"
-    ca.cert_pem.write_to_path(str(ca_file))
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    cert.configure_cert(context)
-    return {"ca_file": str(ca_file), "server_context": context}
-
-
-class Mailbox(object):
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos),
-                              "content": envelope.original_content.decode("utf-8", "replace"),
-                              "login": getattr(session, "sim_login", None)})
-        return "250 Message accepted for delivery"
-
-
-def _authenticator(server, session, envelope, mechanism, auth_data):
-    from aiosmtpd.smtp import AuthResult
-
-    ok = auth_data.login == b"joe.bloggs" and auth_data.password == b"secret"
-    if ok:
-        session.sim_login = "joe.bloggs"
-    return AuthResult(success=ok, handled=False)
-
-
 @pytest.fixture
 def smtp_servers(tls):
     """STARTTLS (auth required after TLS) and implicit-TLS SMTP servers on 127.0.0.1, user joe.bloggs/secret."""
-    import warnings
-
-    from aiosmtpd.controller import Controller
-
-    mailbox = Mailbox()
-    starttls = Controller(mailbox, hostname="127.0.0.1", port=free_port(), tls_context=tls["server_context"],
-                          require_starttls=True, auth_required=True, authenticator=_authenticator)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        smtps = Controller(mailbox, hostname="127.0.0.1", port=free_port(), ssl_context=tls["server_context"],
-                           auth_required=True, auth_require_tls=False, authenticator=_authenticator)
-    starttls.start()
-    smtps.start()
-    yield {"starttls_port": starttls.port, "smtps_port": smtps.port, "mailbox": mailbox}
-    starttls.stop()
-    smtps.stop()
+    with running_smtp_servers(tls, "joe.bloggs", "secret") as servers:
+        yield servers

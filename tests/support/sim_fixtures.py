@@ -3,6 +3,7 @@
 Import the fixtures into a test module (``from sim_fixtures import start_sim, tls, smtp_server``).
 """
 
+import contextlib
 import os
 import signal
 import socket
@@ -131,41 +132,54 @@ def tls(tmp_path_factory):
 
 
 class Mailbox(object):
+    """What the test SMTP servers accepted: sender, recipients, raw content, who logged in, on which port."""
+
     def __init__(self):
         self.messages = []
 
     async def handle_DATA(self, server, session, envelope):
-        self.messages.append({'to': list(envelope.rcpt_tos), 'login': getattr(session, 'test_login', None),
+        self.messages.append({'from': envelope.mail_from, 'to': list(envelope.rcpt_tos),
+                              'content': envelope.original_content.decode('utf-8', 'replace'),
+                              'login': getattr(session, 'test_login', None),
                               'port': server.transport.get_extra_info('sockname')[1]})
         return '250 Message accepted for delivery'
 
 
-def _authenticator(server, session, envelope, mechanism, auth_data):
+@contextlib.contextmanager
+def running_smtp_servers(tls_material, user, password):
+    """A STARTTLS and an implicit-TLS SMTP server on 127.0.0.1, both requiring AUTH as user/password."""
+    from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult
 
-    ok = auth_data.login == SMTP_USER.encode() and auth_data.password == SMTP_PASSWORD.encode()
-    if ok:
-        session.test_login = SMTP_USER
-    return AuthResult(success=ok, handled=False)
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = auth_data.login == user.encode() and auth_data.password == password.encode()
+        if ok:
+            session.test_login = user
+        return AuthResult(success=ok, handled=False)
+
+    mailbox = Mailbox()
+    context = tls_material['server_context']
+    starttls = Controller(mailbox, hostname='127.0.0.1', port=free_port(), tls_context=context,
+                          require_starttls=True, auth_required=True, authenticator=authenticator)
+    # aiosmtpd counts only STARTTLS as TLS for AUTH; on the implicit-TLS port the socket already is.
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        smtps = Controller(mailbox, hostname='127.0.0.1', port=free_port(), ssl_context=context,
+                           auth_required=True, auth_require_tls=False, authenticator=authenticator)
+    starttls.start()
+    smtps.start()
+    try:
+        yield {'starttls_port': starttls.port, 'smtps_port': smtps.port, 'mailbox': mailbox}
+    finally:
+        starttls.stop()
+        smtps.stop()
 
 
 @pytest.fixture
 def smtp_servers(tls):
     """A STARTTLS and an implicit-TLS SMTP server on 127.0.0.1, both requiring AUTH (SMTP_USER/SMTP_PASSWORD)."""
-    from aiosmtpd.controller import Controller
-
-    mailbox = Mailbox()
-    starttls = Controller(mailbox, hostname='127.0.0.1', port=free_port(), tls_context=tls['server_context'],
-                          require_starttls=True, auth_required=True, authenticator=_authenticator)
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        smtps = Controller(mailbox, hostname='127.0.0.1', port=free_port(), ssl_context=tls['server_context'],
-                           auth_required=True, auth_require_tls=False, authenticator=_authenticator)
-    starttls.start()
-    smtps.start()
-    yield {'starttls_port': starttls.port, 'smtps_port': smtps.port, 'mailbox': mailbox}
-    starttls.stop()
-    smtps.stop()
+    with running_smtp_servers(tls, SMTP_USER, SMTP_PASSWORD) as servers:
+        yield servers
 
 
 # -- the `liferay_sim` factory with control helpers (api and precedence tests) ----------------
