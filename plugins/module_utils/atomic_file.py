@@ -21,7 +21,7 @@ import fcntl
 import os
 import tempfile
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import BackendError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import Backend, BackendError
 
 NEW_FILE_MODE = 0o600
 
@@ -125,3 +125,39 @@ def remove_quietly(path):
         os.unlink(path)
     except OSError:
         pass
+
+
+class FileBackend(Backend):
+    """A backend that owns one file: ``path``, its ``directory``, whether it ``exists``.
+
+    run() holds the directory lock from read to rename, applies owner/group/mode, and
+    names the option that chose the file (``file_option``) when the directory is missing.
+    """
+
+    file_option = 'path'
+
+    def __init__(self, module, settings, path):
+        super(FileBackend, self).__init__(module, settings)
+        # A symlink is edited at its target, so the link survives.
+        self.path = os.path.realpath(path)
+        self.layer_name = self.path
+        self.directory = os.path.dirname(self.path)
+        self.exists = False
+
+    def run(self):
+        if not os.path.isdir(self.directory):
+            raise BackendError('%s: the directory %s does not exist: create it first or correct %s'
+                               % (self.file_option, self.directory, self.file_option))
+        lock = lock_directory(self.module, self.directory)
+        try:
+            result = super(FileBackend, self).run()
+            if self.exists:
+                result['changed'] = apply_file_attributes(self.module, self.path, self.changed)
+                self.check_written_file()
+        finally:
+            unlock(lock)
+        result['path'] = self.path
+        return result
+
+    def check_written_file(self):
+        """Hook for warnings about the file as it is now (e.g. its permissions)."""

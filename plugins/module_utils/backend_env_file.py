@@ -36,13 +36,11 @@ import stat
 from collections import OrderedDict
 
 from ansible_collections.liferay_ops.mail.plugins.module_utils.atomic_file import (
-    apply_file_attributes,
-    lock_directory,
+    FileBackend,
     read_existing,
-    unlock,
     write_atomically,
 )
-from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import Backend, BackendError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import BackendError
 from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_env import decode_name, encode_name
 from ansible_collections.liferay_ops.mail.plugins.module_utils.properties_file import _split_list, interpolate
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
@@ -202,33 +200,16 @@ def read_env_file(path):
         raise BackendError('env_file: %s is not UTF-8 text; re-save it as UTF-8' % path)
 
 
-class EnvFileBackend(Backend):
+class EnvFileBackend(FileBackend):
+    file_option = 'env_file'
+
     def __init__(self, module, settings):
-        super(EnvFileBackend, self).__init__(module, settings)
-        if not self.params.get('env_file'):
+        if not module.params.get('env_file'):
             raise BackendError('env_file: backend env_file needs env_file, the path of the env file to write')
-        self.path = os.path.realpath(self.params['env_file'])
-        self.layer_name = self.path
-        self.directory = os.path.dirname(self.path)
+        super(EnvFileBackend, self).__init__(module, settings, module.params['env_file'])
         self.document = None
-        self.exists = False
         self.encoded = {}
         self.keep = set()
-
-    def run(self):
-        if not os.path.isdir(self.directory):
-            raise BackendError('env_file: the directory %s does not exist: create it first or correct env_file'
-                               % self.directory)
-        lock = lock_directory(self.module, self.directory)
-        try:
-            result = super(EnvFileBackend, self).run()
-            if self.exists:
-                result['changed'] = apply_file_attributes(self.module, self.path, self.changed)
-                self._warn_if_readable()
-        finally:
-            unlock(lock)
-        result['path'] = self.path
-        return result
 
     def read(self):
         self.document = read_env_file(self.path)
@@ -286,7 +267,7 @@ class EnvFileBackend(Backend):
             result['diff']['after'] = _render(masked(after))
         return result
 
-    def _warn_if_readable(self):
+    def check_written_file(self):
         mode = stat.S_IMODE(os.stat(self.path).st_mode)
         if mode & 0o077 and any(self.document.value(key) for key in SECRET_KEYS):
             self.module.warn('%s holds a password and is readable by group or others (mode %04o): set mode: "0600"'

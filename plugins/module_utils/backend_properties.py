@@ -11,13 +11,11 @@ __metaclass__ = type
 import os
 
 from ansible_collections.liferay_ops.mail.plugins.module_utils.atomic_file import (
-    apply_file_attributes,
+    FileBackend,
     read_existing,
-    lock_directory,
-    unlock,
     write_atomically,
 )
-from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import Backend, BackendError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import BackendError
 from ansible_collections.liferay_ops.mail.plugins.module_utils.properties_file import (
     PropertiesDocument,
     PropertiesFileError,
@@ -46,30 +44,10 @@ def read_properties_document(path):
         raise BackendError('path: %s cannot be parsed as Liferay reads it (%s); fix or re-save the file as UTF-8' % (path, exc))
 
 
-class PropertiesBackend(Backend):
-    layer_name = 'portal-ext.properties'
-
+class PropertiesBackend(FileBackend):
     def __init__(self, module, settings):
-        super(PropertiesBackend, self).__init__(module, settings)
-        # A symlinked portal-ext.properties is edited at its target, so the link survives.
-        self.path = os.path.realpath(properties_path(self.params))
-        self.layer_name = self.path
-        self.directory = os.path.dirname(self.path)
+        super(PropertiesBackend, self).__init__(module, settings, properties_path(module.params))
         self.document = None
-        self.exists = False
-
-    def run(self):
-        if not os.path.isdir(self.directory):
-            raise BackendError('path: the directory %s does not exist: create the Liferay home first or correct path'
-                               % self.directory)
-        lock = lock_directory(self.module, self.directory)
-        try:
-            result = super(PropertiesBackend, self).run()
-            result.update(self._file_attributes())
-        finally:
-            unlock(lock)
-        result['path'] = self.path
-        return result
 
     def read(self):
         self.document = read_properties_document(self.path)
@@ -112,9 +90,3 @@ class PropertiesBackend(Backend):
         if backup:
             self.extra['backup_file'] = backup
         self.exists = True
-
-    def _file_attributes(self):
-        """Apply owner/group/mode options; a new file without ``mode`` gets 0600 (it holds passwords)."""
-        if not self.exists:
-            return {}
-        return {'changed': apply_file_attributes(self.module, self.path, self.changed)}
