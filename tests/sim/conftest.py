@@ -1,10 +1,6 @@
 """Fixtures: the real liferay-sim CLI on port 0 with a temporary Liferay home, TLS material, SMTP servers."""
 
-import os
-import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +11,7 @@ sys.path.insert(0, str(SUPPORT))
 
 # pylint: disable=wrong-import-position,unused-import
 # The TLS material and the SMTP servers are shared with the other suites; free_port is used by tests.
-from sim_fixtures import free_port, running_smtp_servers, tls  # noqa: E402,F401
+from sim_fixtures import SimProcess, free_port, running_smtp_servers, tls  # noqa: E402,F401
 
 SIM = SUPPORT / "bin" / "liferay-sim"
 ADMIN = ("test@liferay.com", "test")
@@ -28,54 +24,8 @@ def pytest_configure(config):
     config.addinivalue_line("filterwarnings", "ignore:Requiring AUTH while not requiring TLS:UserWarning")
 
 
-class Sim(object):
-    """One running simulator process."""
-
-    def __init__(self, home, args=(), env=None):
-        self.home = Path(home)
-        self.ready_file = self.home.parent / (self.home.name + ".ready")
-        self.args = list(args)
-        self.env = dict(env or {})
-        self.process = None
-        self.url = None
-        self.log_path = self.home.parent / (self.home.name + ".log")
-
-    def start(self, timeout=5.0):
-        if self.ready_file.exists():
-            self.ready_file.unlink()
-        environ = {k: v for k, v in os.environ.items() if not k.startswith("LIFERAY_")}
-        environ.update(self.env)
-        self._log = open(self.log_path, "ab")
-        self.started_at = time.monotonic()
-        self.process = subprocess.Popen(
-            [sys.executable, str(SIM), "--home", str(self.home), "--port", "0",
-             "--ready-file", str(self.ready_file)] + self.args,
-            stdout=self._log, stderr=subprocess.STDOUT, env=environ)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.ready_file.exists() and self.ready_file.read_text():
-                self.url = self.ready_file.read_text()
-                self.ready_after = time.monotonic() - self.started_at
-                return self
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.02)
-        raise RuntimeError("liferay-sim did not become ready:\n" + self.log())
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self.process:
-            self._log.close()
-        return self.process.returncode if self.process else None
-
-    def log(self):
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+class Sim(SimProcess):
+    """One running simulator process, with the request helpers its own tests use."""
 
     def get(self, path, **kwargs):
         kwargs.setdefault("timeout", 10)

@@ -26,21 +26,28 @@ SMTP_PASSWORD = 'Sm7p-s3cret,pw'
 class SimProcess(object):
     """One liferay-sim process with its own Liferay home."""
 
-    def __init__(self, home, args=()):
+    def __init__(self, home, args=(), env=None):
         self.home = Path(home)
         self.ready_file = self.home.parent / (self.home.name + '.ready')
         self.log_path = self.home.parent / (self.home.name + '.log')
         self.args = list(args)
+        self.env = dict(env or {})
         self.process = None
         self.url = None
+        self.ready_after = None
 
     @property
     def configs(self):
         return self.home / 'osgi' / 'configs'
 
     def start(self, timeout=10.0):
+        if self.ready_file.exists():
+            self.ready_file.unlink()
+        # The caller's LIFERAY_* variables would become portal properties: only ``env`` passes.
         environ = {k: v for k, v in os.environ.items() if not k.startswith('LIFERAY_')}
+        environ.update(self.env)
         self._log = open(self.log_path, 'ab')
+        started_at = time.monotonic()
         self.process = subprocess.Popen(
             [sys.executable, str(SIM), '--home', str(self.home), '--port', '0',
              '--ready-file', str(self.ready_file)] + self.args,
@@ -49,6 +56,7 @@ class SimProcess(object):
         while time.monotonic() < deadline:
             if self.ready_file.exists() and self.ready_file.read_text():
                 self.url = self.ready_file.read_text()
+                self.ready_after = time.monotonic() - started_at
                 return self
             if self.process.poll() is not None:
                 break
@@ -65,6 +73,7 @@ class SimProcess(object):
                 self.process.wait()
         if self.process:
             self._log.close()
+        return self.process.returncode if self.process else None
 
     def log(self):
         return self.log_path.read_text(errors='replace') if self.log_path.exists() else ''
