@@ -23,15 +23,19 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import errno
-import fcntl
 import glob
 import os
 import re
 import stat
-import tempfile
 from collections import OrderedDict
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.atomic_file import read_existing
+from ansible_collections.liferay_ops.mail.plugins.module_utils.atomic_file import (
+    apply_file_attributes,
+    lock_directory,
+    read_existing,
+    unlock,
+    write_atomically,
+)
 from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import Backend, BackendError
 from ansible_collections.liferay_ops.mail.plugins.module_utils.osgi_config_file import (
     SCALAR,
@@ -45,7 +49,6 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.osgi_config_file 
 )
 from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_api import PortalApiError, PortalClient
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
-    LIFERAY_VERSIONS,
     OSGI_ATTRIBUTES,
     OSGI_BOOLEAN_ATTRIBUTES,
     OSGI_SECRET_ATTRIBUTES,
@@ -57,8 +60,6 @@ SCOPED_PREFIX = COMPANY_PID + '.scoped~'
 COMPANY_ID = 'companyId'
 MANAGED_ATTRIBUTES = tuple(OSGI_ATTRIBUTES.values())
 
-VERSIONS = LIFERAY_VERSIONS
-NEW_FILE_MODE = 0o600
 
 # Attributes Configuration Admin / FileInstall may add for their own bookkeeping:
 # a file holding only these besides ours is still "ours" to delete.
@@ -285,14 +286,13 @@ class OsgiConfigBackend(Backend):
     # --- contract -----------------------------------------------------------------------
     def run(self):
         self._prepare_directory()
-        lock = self._lock()
+        lock = lock_directory(self.module, self.directory)
         try:
             self._resolve_target()
             result = super(OsgiConfigBackend, self).run()
             result.update(self._file_attributes())
         finally:
-            if lock is not None:
-                os.close(lock)
+            unlock(lock)
         result.update(
             path=self.path,
             scope='instance' if self.scoped else 'system',
@@ -315,14 +315,6 @@ class OsgiConfigBackend(Backend):
         except OSError as exc:
             if exc.errno != errno.EEXIST:
                 raise BackendError('osgi_configs_dir: cannot create %s (%s)' % (self.directory, exc.strerror))
-
-    def _lock(self):
-        """An exclusive lock on the directory from read to rename, so concurrent runs serialise."""
-        if self.module.check_mode or not os.path.isdir(self.directory):
-            return None
-        fd = os.open(self.directory, os.O_RDONLY)
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        return fd
 
     def read(self):
         self.document = read_config_file(self.path)
@@ -391,54 +383,17 @@ class OsgiConfigBackend(Backend):
 
     def _atomic_write(self, data):
         # The temporary name starts with '.' and does not end in .config, so FileInstall never reads it.
-        try:
-            fd, tmp_path = tempfile.mkstemp(dir=self.directory, prefix='.%s.' % os.path.basename(self.path),
-                                            suffix='.tmp')
-        except OSError as exc:
-            raise BackendError('osgi_configs_dir: cannot write in %s (%s): the location is read-only or not writable '
-                               'by this user' % (self.directory, exc.strerror))
-        try:
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            if self.exists:
-                existing = os.stat(self.path)
-                os.chmod(tmp_path, stat.S_IMODE(existing.st_mode))
-                if os.geteuid() == 0:
-                    os.chown(tmp_path, existing.st_uid, existing.st_gid)
-            else:
-                os.chmod(tmp_path, NEW_FILE_MODE)
-        except OSError as exc:
-            _remove_quietly(tmp_path)
-            raise BackendError('osgi_configs_dir: writing %s failed (%s); the previous file is unchanged'
-                               % (self.path, exc.strerror))
-        created = not self.exists
-        self.module.atomic_move(tmp_path, self.path, unsafe_writes=False)
-        if created:
-            # atomic_move gives a new file the umask's mode; this one holds passwords in plain text.
-            os.chmod(self.path, NEW_FILE_MODE)
+        write_atomically(self.module, self.path, data, self.exists, 'osgi_configs_dir')
         self.exists = True
 
     def _file_attributes(self):
         """owner/group/mode options on the file; a warning when others may read stored passwords."""
         if not os.path.exists(self.path):
             return {}
-        file_args = self.module.load_file_common_arguments(self.params, path=self.path)
-        changed = self.module.set_fs_attributes_if_different(file_args, self.changed)
+        changed = apply_file_attributes(self.module, self.path, self.changed)
         mode = stat.S_IMODE(os.stat(self.path).st_mode)
         if mode & 0o077 and any(self.document.get(name) is not None and _scalar_text(self.document.get(name))
                                 for name in OSGI_SECRET_ATTRIBUTES):
             self.module.warn('%s holds a password in plain text and is readable by group or others (mode %04o): '
                              'set mode: "0600"' % (self.path, mode))
         return {'changed': bool(changed)}
-
-
-def _remove_quietly(path):
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
