@@ -15,9 +15,11 @@ import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH_DIR = os.path.join(REPO, 'bench')
-COLLECTIONS = os.path.join(REPO, '.tmp', 'collections')
 BIN_DIR = os.path.dirname(sys.executable)
 SUPPORT_BIN = os.path.join(REPO, 'tests', 'support', 'bin')
+sys.path.insert(0, os.path.dirname(SUPPORT_BIN))
+# The test helpers' link from .tmp/collections/ansible_collections/liferay_ops/mail to this checkout.
+from playbook import COLLECTIONS_PATH as COLLECTIONS, ensure_collection_path  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import
 SIM = os.path.join(SUPPORT_BIN, 'liferay-sim')
 MAIL_STACK = os.path.join(SUPPORT_BIN, 'mail-stack')
 
@@ -33,18 +35,6 @@ def tool(name):
     if not os.path.exists(path):
         raise SystemExit('bench: %s not found next to %s; run from the project venv (make venv)' % (name, sys.executable))
     return path
-
-
-def ensure_collection_path():
-    """Make ansible_collections/liferay_ops/mail point at this checkout (as `make collections` does)."""
-    parent = os.path.join(COLLECTIONS, 'ansible_collections', 'liferay_ops')
-    link = os.path.join(parent, 'mail')
-    os.makedirs(parent, exist_ok=True)
-    if not os.path.islink(link) or os.path.realpath(link) != os.path.realpath(REPO):
-        if os.path.lexists(link):
-            os.unlink(link)
-        os.symlink(REPO, link)
-    return COLLECTIONS
 
 
 def ansible_env(workdir):
