@@ -41,8 +41,8 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.atomic_file impor
     write_atomically,
 )
 from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import BackendError
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_env import decode_name, encode_name
-from ansible_collections.liferay_ops.mail.plugins.module_utils.properties_file import _split_list, interpolate
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_env import decode_name, encode_name, value_pieces
+from ansible_collections.liferay_ops.mail.plugins.module_utils.properties_file import interpolate
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
     ADVANCED_PROPERTIES,
     MANAGED_KEYS,
@@ -113,9 +113,7 @@ def encode_env_value(key, value):
 
 def portal_reads(raw):
     """The value Liferay gets from an environment variable holding ``raw`` (see the module docstring)."""
-    pieces = []
-    for piece in _split_list(raw):
-        pieces.extend(_split_list(piece))
+    pieces = value_pieces(raw)
     if len(pieces) > 1:
         return ','.join(pieces)
     return interpolate(pieces[0], lambda name: _UNRESOLVED)

@@ -18,7 +18,7 @@ import os
 from collections import OrderedDict
 
 from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_properties import read_properties_document
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_env import mail_overrides
+from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_env import mail_overrides, value_pieces
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import MANAGED_KEYS
 
 # portal.properties defaults for the managed keys (reference §1).
@@ -78,7 +78,8 @@ def properties_chain(path, liferay_home, seen=None):
 
 def env_layer(variables, location):
     overrides = mail_overrides(variables, MANAGED_KEYS)
-    values = OrderedDict((key, overrides[key][1]) for key in MANAGED_KEYS if key in overrides)
+    # Shown as the portal reads them (both list splits undone), like the properties layers.
+    values = OrderedDict((key, ','.join(value_pieces(overrides[key][1]))) for key in MANAGED_KEYS if key in overrides)
     return Layer('environment', location, values)
 
 

@@ -16,6 +16,8 @@ __metaclass__ = type
 
 import string
 
+from ansible_collections.liferay_ops.mail.plugins.module_utils.properties_file import split_list
+
 PREFIX = 'LIFERAY_'
 
 # CharPool constant names without underscores -> character.
@@ -111,3 +113,16 @@ def mail_overrides(variables, keys):
         if key in keys:
             found[key] = (name, variables[name])
     return found
+
+
+def value_pieces(raw):
+    """The list pieces Liferay makes of a ``LIFERAY_*`` variable holding ``raw``.
+
+    The value is not Java-unescaped but list-split twice (once by the composite
+    configuration, once by the in-memory store); each split trims the pieces and
+    reads ``\\,`` as ``,`` and ``\\\\`` as ``\\``. More than one piece means a list.
+    """
+    pieces = []
+    for piece in split_list(raw):
+        pieces.extend(split_list(piece))
+    return pieces

@@ -209,7 +209,7 @@ def _java_unescape(raw, keep_escaped_comma, line, key=None):
     return result
 
 
-def _split_list(value):
+def split_list(value):
     """Commons list splitting of one unescaped value: a list of pieces."""
     if value.find(',') <= 0:
         return [value]
@@ -408,7 +408,7 @@ class _Definitions(object):
         pieces = []
         for number in self.of(key):
             value = _java_unescape(self.raws[number], True, self.starts[number] + 1, key)
-            pieces.extend(_split_list(value))
+            pieces.extend(split_list(value))
         if len(pieces) > 1:
             return ','.join(pieces)
         if lookup is None:

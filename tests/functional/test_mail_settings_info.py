@@ -40,6 +40,16 @@ def test_layers_precedence_and_masking(home, tmp_path):
     assert run.result['changed'] is False
 
 
+def test_env_values_are_shown_as_the_portal_reads_them(home, tmp_path):
+    # What backend env_file writes for a user name with a comma and a backslash: escaped for both list splits.
+    env_file = home / 'liferay.env'
+    env_file.write_text('LIFERAY_MAIL_PERIOD_SESSION_PERIOD_MAIL_PERIOD_SMTP_PERIOD_USER=ops\\\\\\,team\\\\\\\\x\n')
+    run = run_module(tmp_path, MODULE, dict(env_file=str(env_file)))
+    assert run.rc == 0, run.output
+    assert run.result['effective']['mail.session.mail.smtp.user'] == {'value': 'ops,team\\x', 'source': 'environment'}
+    assert run.result['layers'][0]['settings'] == {'mail.session.mail.smtp.user': 'ops,team\\x'}
+
+
 def test_traps_are_flagged(home, tmp_path):
     (home / 'portal-ext.properties').write_text(
         'mail.session.mail.smtp.host=smtp.gmail.com\n'

@@ -56,3 +56,15 @@ def test_env_file_parsing_and_mail_overrides():
         'mail.session.mail': ('LIFERAY_MAIL_PERIOD_SESSION_PERIOD_MAIL', 'true'),
         'mail.session.mail.smtp.port': ('LIFERAY_MAIL_PERIOD_SESSION_PERIOD_MAIL_PERIOD_SMTP_PERIOD_PORT', '587'),
     }
+
+
+@pytest.mark.parametrize('raw,pieces', [
+    ('plain', ['plain']),
+    (',leading', [',leading']),          # a first comma at index 0 does not split
+    ('a, b', ['a', 'b']),               # both splits trim
+    ('a\\\\\\,b', ['a,b']),           # escaped for both splits: one piece, comma kept
+    ('a\\,b', ['a', 'b']),              # escaped once: the second split cuts it
+    ('c:\\\\\\\\x,y', ['c:\\\\x', 'y']),  # a piece without a comma is not split (or unescaped) again
+])
+def test_value_pieces_undo_both_list_splits(raw, pieces):
+    assert liferay_env.value_pieces(raw) == pieces
