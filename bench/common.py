@@ -23,6 +23,25 @@ from playbook import COLLECTIONS_PATH as COLLECTIONS, ensure_collection_path  # 
 SIM = os.path.join(SUPPORT_BIN, 'liferay-sim')
 MAIL_STACK = os.path.join(SUPPORT_BIN, 'mail-stack')
 
+
+def _node_python():
+    """The interpreter of the benchmark's managed nodes: the system's python3 when it runs (Python 3.8+),
+    as on a real node where Ansible discovers /usr/bin/python3, else the benchmark's own interpreter.
+    BENCH_NODE_PYTHON overrides it."""
+    chosen = os.environ.get('BENCH_NODE_PYTHON')
+    if chosen:
+        return chosen
+    system = '/usr/bin/python3'
+    try:
+        proc = subprocess.run([system, '-c', 'import sys; print(sys.version_info >= (3, 8))'],
+                              capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return sys.executable
+    return system if proc.stdout.strip() == 'True' else sys.executable
+
+
+NODE_PYTHON = _node_python()
+
 # Fake credentials of the benchmark's own throw-away Liferay homes; never printed or recorded.
 SMTP = dict(host='smtp.example.com', port=587, security='starttls', user='portal@example.com', password='bench-smtp-pw')
 POP = dict(host='pop.example.com', port=995, security='ssl', user='portal@example.com', password='bench-pop-pw')

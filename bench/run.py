@@ -30,7 +30,7 @@ import report  # noqa: E402
 # hosts -> repetitions; lineinfile (one task per key, 14 tasks) only up to lineinfile_max_n hosts,
 # since it costs about 14 times the others and would alone exceed the time budget at 100+ hosts.
 PROFILES = {
-    'full': dict(overhead={1: 3, 20: 3, 100: 2, 200: 2}, lineinfile_max_n=20,
+    'full': dict(overhead={1: 3, 20: 2, 100: 2, 200: 2}, lineinfile_max_n=20,
                  bigfile_sizes=(1000, 10000, 100000), bigfile_reps=5, api_reps=5, checks_reps=5),
     'quick': dict(overhead={1: 2, 10: 2}, lineinfile_max_n=1,
                   bigfile_sizes=(1000, 10000, 100000), bigfile_reps=2, api_reps=2, checks_reps=1),
@@ -77,7 +77,9 @@ def environment():
                                 capture_output=True, text=True, check=False).stdout.strip()
     except OSError:
         commit = 'unknown'
+    node_python = version([common.NODE_PYTHON, '--version'])
     return dict(python=platform.python_version(), ansible=version([common.tool('ansible-playbook'), '--version']),
+                node_python='%s (%s)' % (common.NODE_PYTHON, node_python.replace('Python ', '')),
                 platform=platform.platform(), cpus=os.cpu_count(), commit=commit)
 
 
