@@ -108,6 +108,46 @@ def _overhead_rows(data):
     return rows
 
 
+def per_host_costs(data):
+    """Seconds per extra host for each side and run: the slope between the smallest and the largest N it ran at.
+
+    A run costs Ansible's start-up once plus a per-host part; the slope removes the start-up, so it
+    is what one more node costs, and its ratios are the ones a large inventory approaches.
+    """
+    summary = data['sections']['overhead']['summary']
+    costs = {}
+    for side, run in (('ping', 'first'), ('mail_settings', 'first'), ('mail_settings', 'second'),
+                      ('lineinfile', 'first'), ('lineinfile', 'second'), ('template', 'first'), ('template', 'second')):
+        points = sorted((int(n), row['medians'][side][run]) for n, row in summary.items() if side in row['medians'])
+        if len(points) >= 2 and points[-1][0] > points[0][0]:
+            (low_n, low_s), (high_n, high_s) = points[0], points[-1]
+            costs[(side, run)] = dict(seconds=(high_s - low_s) / (high_n - low_n), hosts='%d-%d' % (low_n, high_n))
+    return costs
+
+
+def _per_host_rows(data):
+    costs = per_host_costs(data)
+    rows = []
+    for run in ('first', 'second'):
+        mail = costs.get(('mail_settings', run))
+        cells = ['%s run' % run]
+        for side in ('ping', 'mail_settings', 'lineinfile', 'template'):
+            cost = costs.get((side, 'first' if side == 'ping' else run))
+            cells.append('%s (N %s)' % (_fmt(cost['seconds'], 3), cost['hosts']) if cost else 'n/a')
+        ping = costs.get(('ping', 'first'))
+        lineinfile = costs.get(('lineinfile', run))
+        template = costs.get(('template', run))
+        cells.append(_fmt(mail['seconds'] / ping['seconds']) if mail and ping else 'n/a')
+        cells.append(_fmt(lineinfile['seconds'] / mail['seconds']) if mail and lineinfile else 'n/a')
+        cells.append(_fmt(mail['seconds'] / template['seconds']) if mail and template else 'n/a')
+        rows.append(cells)
+    return rows
+
+
+PER_HOST_HEADER = ['run', 'ping s/host', 'mail_settings s/host', 'lineinfile s/host', 'template s/host',
+                   'mail_settings/ping', 'lineinfile/mail_settings', 'mail_settings/template']
+
+
 OVERHEAD_HEADER = ['N', 'reps', 'ping s', 'mail_settings s (1st/2nd)', 'lineinfile s (1st/2nd)', 'template s (1st/2nd)',
                    'mail_settings/ping', 'lineinfile/mail_settings', 'mail_settings/template', 'load after']
 
@@ -168,6 +208,9 @@ def text_tables(data, heading=''):
     if 'overhead' in sections:
         parts.append(heading + 'Per-node overhead (wall seconds of one ansible-playbook run, medians; forks %d)' % sections['overhead']['forks'] + gap
                      + _markdown_table(OVERHEAD_HEADER, _overhead_rows(data)))
+        if len(sections['overhead']['summary']) >= 2:
+            parts.append(heading + 'Cost of one more host (slope between the smallest and largest N, start-up excluded)'
+                         + gap + _markdown_table(PER_HOST_HEADER, _per_host_rows(data)))
     if 'bigfile' in sections:
         parts.append(heading + 'Big portal-ext.properties files (medians)' + gap + _markdown_table(BIGFILE_HEADER, _bigfile_rows(data)))
     if 'api' in sections:
