@@ -50,6 +50,20 @@ def test_state_dir_option(start_sim, tmp_path):
     assert not (sim.home / "data" / "sim-preferences.json").exists()
 
 
+def test_nodes_sharing_a_state_dir_share_the_preferences_like_one_database(start_sim, tmp_path):
+    """§2.4/§8: cluster nodes read one database; a node's cached session still waits for its own restart."""
+    database = ["--state-dir", str(tmp_path / "db")]
+    node1, node2 = start_sim(args=database), start_sim(args=database)
+    assert node2.session()["properties"]["mail.smtp.host"] == "localhost"
+    node1.update_preferences({"mail.session.mail": "true", P + "smtp.host": "shared-host"})
+    assert node2.prefs()[P + "smtp.host"] == "shared-host"
+    assert node2.session()["properties"]["mail.smtp.host"] == "localhost"  # cached before the write
+    node2.restart()
+    assert node2.session()["properties"]["mail.smtp.host"] == "shared-host"
+    node2.update_preferences({P + "smtp.user": "joe"})
+    assert node1.prefs() == {"mail.session.mail": "true", P + "smtp.host": "shared-host", P + "smtp.user": "joe"}
+
+
 def test_control_panel_stores_exactly_what_editservermvcactioncommand_stores(sim):
     """§2.2: always mail.session.mail=true, secure flags -> protocols, GetterUtil booleans, blank port -> 0."""
     response = sim.control_panel(pop3Host=" pop.example.com ", pop3Port="", pop3Secure="on", pop3User="joe",
