@@ -39,8 +39,9 @@ def targets(data):
                     out.append(_target('N=%s lineinfile/mail_settings (%s run)' % (hosts, run), _fmt(value), '>= 8',
                                        value >= 8))
                 value = ratios.get('mail_settings/template ' + run)
-                out.append(_target('N=%s mail_settings/template (%s run)' % (hosts, run), _fmt(value), '<= 1.1',
-                                   value is not None and value <= 1.1))
+                if value is not None:
+                    out.append(_target('N=%s mail_settings/template (%s run)' % (hosts, run), _fmt(value), '<= 1.1',
+                                       value <= 1.1))
     if 'bigfile' in sections:
         summary = sections['bigfile']['summary']
         largest = summary.get('100000')
@@ -96,7 +97,9 @@ def _overhead_rows(data):
     for hosts in sorted(summary, key=int):
         row = summary[hosts]
         med = row['medians']
-        cells = [hosts, str(row['reps']), _fmt(med['ping']['first'])]
+        fewer = sorted(side for side, count in row.get('reps_by_side', {}).items() if count < row['reps'])
+        reps = str(row['reps']) + (' (%s: %d)' % (', '.join(fewer), row['reps_by_side'][fewer[0]]) if fewer else '')
+        cells = [hosts, reps, _fmt(med['ping']['first'])]
         for side in ('mail_settings', 'lineinfile', 'template'):
             cells.append('%s / %s' % (_fmt(med[side]['first']), _fmt(med[side]['second'])) if side in med else 'not run')
         ratios = row['ratios']
@@ -108,38 +111,46 @@ def _overhead_rows(data):
     return rows
 
 
-def per_host_costs(data):
-    """Seconds per extra host for each side and run: the slope between the smallest and the largest N it ran at.
+def _slope(summary, side, run, largest=None):
+    """(seconds per extra host, 'low-high') between the smallest and largest N ``side`` ran at (up to ``largest``)."""
+    points = sorted((int(n), row['medians'][side][run]) for n, row in summary.items()
+                    if side in row['medians'] and (largest is None or int(n) <= largest))
+    if len(points) < 2:
+        return None
+    (low_n, low_s), (high_n, high_s) = points[0], points[-1]
+    return (high_s - low_s) / (high_n - low_n), '%d-%d' % (low_n, high_n)
 
-    A run costs Ansible's start-up once plus a per-host part; the slope removes the start-up, so it
-    is what one more node costs, and its ratios are the ones a large inventory approaches.
-    """
-    summary = data['sections']['overhead']['summary']
-    costs = {}
-    for side, run in (('ping', 'first'), ('mail_settings', 'first'), ('mail_settings', 'second'),
-                      ('lineinfile', 'first'), ('lineinfile', 'second'), ('template', 'first'), ('template', 'second')):
-        points = sorted((int(n), row['medians'][side][run]) for n, row in summary.items() if side in row['medians'])
-        if len(points) >= 2 and points[-1][0] > points[0][0]:
-            (low_n, low_s), (high_n, high_s) = points[0], points[-1]
-            costs[(side, run)] = dict(seconds=(high_s - low_s) / (high_n - low_n), hosts='%d-%d' % (low_n, high_n))
-    return costs
+
+def _slope_ratio(summary, numerator, denominator, run):
+    """Ratio of two sides' per-host costs over the host counts both ran at."""
+    def largest(side):
+        return max(int(n) for n, row in summary.items() if side in row['medians'])
+    common = min(largest(numerator[0]), largest(denominator[0]))
+    top = _slope(summary, numerator[0], numerator[1] or run, common)
+    bottom = _slope(summary, denominator[0], denominator[1] or run, common)
+    return top[0] / bottom[0] if top and bottom and bottom[0] > 0 else None
 
 
 def _per_host_rows(data):
-    costs = per_host_costs(data)
+    """Seconds per extra host for each side: the slope between the smallest and largest N it ran at.
+
+    A run pays Ansible's start-up once plus a per-host part; the slope leaves the start-up out, so it is
+    what one more node costs, and its ratios (over the host counts both sides ran at) are the ones a
+    large inventory approaches.
+    """
+    summary = data['sections']['overhead']['summary']
+    present = set(side for row in summary.values() for side in row['medians'])
     rows = []
     for run in ('first', 'second'):
-        mail = costs.get(('mail_settings', run))
         cells = ['%s run' % run]
         for side in ('ping', 'mail_settings', 'lineinfile', 'template'):
-            cost = costs.get((side, 'first' if side == 'ping' else run))
-            cells.append('%s (N %s)' % (_fmt(cost['seconds'], 3), cost['hosts']) if cost else 'n/a')
-        ping = costs.get(('ping', 'first'))
-        lineinfile = costs.get(('lineinfile', run))
-        template = costs.get(('template', run))
-        cells.append(_fmt(mail['seconds'] / ping['seconds']) if mail and ping else 'n/a')
-        cells.append(_fmt(lineinfile['seconds'] / mail['seconds']) if mail and lineinfile else 'n/a')
-        cells.append(_fmt(mail['seconds'] / template['seconds']) if mail and template else 'n/a')
+            cost = _slope(summary, side, 'first' if side == 'ping' else run) if side in present else None
+            cells.append('%s (N %s)' % (_fmt(cost[0], 3), cost[1]) if cost else 'n/a')
+        for numerator, denominator in ((('mail_settings', None), ('ping', 'first')),
+                                       (('lineinfile', None), ('mail_settings', None)),
+                                       (('mail_settings', None), ('template', None))):
+            both = numerator[0] in present and denominator[0] in present
+            cells.append(_fmt(_slope_ratio(summary, numerator, denominator, run)) if both else 'n/a')
         rows.append(cells)
     return rows
 

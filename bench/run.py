@@ -27,12 +27,17 @@ import common  # noqa: E402
 import overhead  # noqa: E402
 import report  # noqa: E402
 
-# hosts -> repetitions; lineinfile (one task per key, 14 tasks) only up to lineinfile_max_n hosts,
-# since it costs about 14 times the others and would alone exceed the time budget at 100+ hosts.
+# hosts -> repetitions. The 15-minute budget of `make bench` on 2 cores (Ansible costs about 0.2 s of
+# wall time per host and task there) decides the rest: lineinfile (14 tasks, about 2.2 s per host)
+# runs up to lineinfile_max_n hosts and template (stat + copy, about 0.4 s per host) up to
+# template_max_n; from writers_once_from_n hosts on both run in the first repetition only. Their
+# ratios are far from their limits (about 12x and 0.5x), while mail_settings/ping sits close to 1.2
+# and gets every repetition at every N.
 PROFILES = {
-    'full': dict(overhead={1: 3, 20: 2, 100: 2, 200: 2}, lineinfile_max_n=20,
+    'full': dict(overhead={1: 3, 20: 3, 100: 2, 200: 2}, lineinfile_max_n=20, template_max_n=100,
+                 writers_once_from_n=20,
                  bigfile_sizes=(1000, 10000, 100000), bigfile_reps=5, api_reps=5, checks_reps=5),
-    'quick': dict(overhead={1: 2, 10: 2}, lineinfile_max_n=1,
+    'quick': dict(overhead={1: 2, 10: 2}, lineinfile_max_n=1, template_max_n=10, writers_once_from_n=None,
                   bigfile_sizes=(1000, 10000, 100000), bigfile_reps=2, api_reps=2, checks_reps=1),
 }
 SECTIONS = ('overhead', 'bigfile', 'api', 'checks')
@@ -46,6 +51,10 @@ def parse_args(argv):
     parser.add_argument('--reps', type=int, help='override every repetition count')
     parser.add_argument('--sizes', help='override the big-file sizes in lines, e.g. 1000,10000')
     parser.add_argument('--lineinfile-max-n', type=int, help='largest host count the lineinfile side runs at')
+    parser.add_argument('--template-max-n', type=int, help='largest host count the template side runs at')
+    parser.add_argument('--writers-once-from-n', type=int,
+                        help='from this host count on, lineinfile and template run in the first repetition only '
+                             '(0: in every repetition)')
     parser.add_argument('--update-docs', action='store_true', help='with --quick: still rewrite docs/performance.md')
     parser.add_argument('--render', metavar='JSON', help='measure nothing: rebuild the tables, plot and docs section '
                         'from a recorded results file (e.g. bench/results/latest.json)')
@@ -63,6 +72,10 @@ def plan_from(args):
         plan['bigfile_sizes'] = tuple(int(n) for n in args.sizes.split(','))
     if args.lineinfile_max_n is not None:
         plan['lineinfile_max_n'] = args.lineinfile_max_n
+    if args.template_max_n is not None:
+        plan['template_max_n'] = args.template_max_n
+    if args.writers_once_from_n is not None:
+        plan['writers_once_from_n'] = args.writers_once_from_n or None
     return plan
 
 
@@ -166,11 +179,15 @@ def run_overhead(plan):
     raw = {}
     summary = {}
     for hosts, reps in sorted(plan['overhead'].items()):
-        sides = overhead.SIDES if hosts <= plan['lineinfile_max_n'] else tuple(s for s in overhead.SIDES if s != 'lineinfile')
-        times = overhead.measure(hosts, reps, sides=sides)
+        largest = dict(lineinfile=plan['lineinfile_max_n'], template=plan.get('template_max_n'))
+        sides = tuple(side for side in overhead.SIDES if largest.get(side) is None or hosts <= largest[side])
+        once_from = plan.get('writers_once_from_n')
+        once = overhead.WRITERS if once_from is not None and hosts >= once_from else ()
+        times = overhead.measure(hosts, reps, sides=sides, once=once)
         raw[str(hosts)] = times
         medians, ratios = overhead.summarise(times)
-        summary[str(hosts)] = dict(reps=reps, medians=medians, ratios=ratios, load=common.load())
+        summary[str(hosts)] = dict(reps=reps, reps_by_side=dict((side, len(runs['first'])) for side, runs in times.items()),
+                                   medians=medians, ratios=ratios, load=common.load())
     return dict(raw=raw, summary=summary, forks=overhead.FORKS)
 
 
