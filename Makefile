@@ -58,7 +58,8 @@ help:
 	@echo "make sanity|units|lint|pytest|molecule   one stage of make test"
 	@echo "make venv          create or reuse $(VENV) with the pinned tools of requirements/test.txt"
 	@echo "make changelog     regenerate CHANGELOG.md from changelogs/ (antsibull-changelog)"
-	@echo "make bench|bench-quick   run bench/run.py when it exists"
+	@echo "make bench          benchmarks, full profile (about 13 min on 2 cores); rewrites docs/performance.md figures"
+	@echo "make bench-quick    benchmarks, short profile (under 2 min); results in bench/results/raw/"
 	@echo "make clean         remove .tmp, tests/output, .ansible; make distclean also removes .venv*"
 	@echo "variables: PYTHON=python3.11 VENV=.venv311 PYTEST_WORKERS=2"
 
@@ -126,10 +127,10 @@ changelog: venv
 	antsibull-changelog generate || [ $$? -eq 5 ]
 
 bench: venv collections
-	@if [ -f bench/run.py ]; then $(IN_TREE_ENV) $(VENV_PY) bench/run.py $(BENCH_ARGS); else echo "bench: bench/run.py does not exist yet"; fi
+	$(IN_TREE_ENV) $(VENV_PY) bench/run.py $(BENCH_ARGS)
 
 bench-quick: venv collections
-	@if [ -f bench/run.py ]; then $(IN_TREE_ENV) $(VENV_PY) bench/run.py --quick $(BENCH_ARGS); else echo "bench: bench/run.py does not exist yet"; fi
+	$(IN_TREE_ENV) $(VENV_PY) bench/run.py --quick $(BENCH_ARGS)
 
 clean:
 	rm -rf .tmp tests/output .ansible .pytest_cache .hypothesis
