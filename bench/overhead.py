@@ -64,7 +64,6 @@ users.reminder.queries.enabled=false
 
 SIDES = ('ping', 'mail_settings', 'lineinfile', 'template')
 CHANGING = ('mail_settings', 'lineinfile', 'template')
-WRITERS = ('lineinfile', 'template')  # what people do today, compared with mail_settings
 FORKS = 20
 
 
@@ -155,11 +154,13 @@ def check_same_content(homes, side):
         raise RuntimeError('%s wrote different mail keys than expected: %s' % (side, ', '.join(differing)))
 
 
-def measure(hosts, reps, sides=SIDES, once=(), log=print):
-    """Timings for one N: {side: {'first': [s...], 'second': [s...]}} (ping has 'first' only).
+def measure(hosts, reps, log=print):
+    """Timings for one N and ``reps`` = {side: repetitions}: {side: {'first': [s...], 'second': [s...]}}.
 
-    Sides in ``once`` run in the first repetition only.
+    ping has 'first' only. Repetition r runs, in an order that rotates with r, the sides that have
+    more than r repetitions.
     """
+    sides = tuple(side for side in SIDES if reps.get(side))
     workdir = common.scratch_dir('overhead-%d-' % hosts)
     try:
         inventory, playbooks, homes = write_files(workdir, hosts)
@@ -168,10 +169,9 @@ def measure(hosts, reps, sides=SIDES, once=(), log=print):
         common.run_playbook(workdir, inventory, playbooks['ping'], FORKS)
         times = dict((side, {'first': [], 'second': []}) for side in sides)
         del times['ping']['second']
-        for rep in range(reps):
-            for side in common.rotated(sides, rep):
-                if rep and side in once:
-                    continue
+        for rep in range(max(reps.values())):
+            ran = [side for side in common.rotated(sides, rep) if reps[side] > rep]
+            for side in ran:
                 if side == 'ping':
                     wall, _changed, seen = common.run_playbook(workdir, inventory, playbooks['ping'], FORKS)
                     _check_hosts(side, seen, hosts)
@@ -188,10 +188,10 @@ def measure(hosts, reps, sides=SIDES, once=(), log=print):
                 if changed:
                     raise RuntimeError('%s second run reported %d changes' % (side, changed))
                 times[side]['second'].append(wall)
-            log('  overhead N=%d rep %d/%d: %s' % (hosts, rep + 1, reps, ', '.join(
+            log('  overhead N=%d rep %d/%d: %s' % (hosts, rep + 1, max(reps.values()), ', '.join(
                 '%s %.2fs/%s' % (side, times[side]['first'][-1],
                                  '%.2fs' % times[side]['second'][-1] if side != 'ping' else '-')
-                for side in sides if not (rep and side in once))))
+                for side in ran)))
         return times
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

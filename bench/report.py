@@ -97,8 +97,10 @@ def _overhead_rows(data):
     for hosts in sorted(summary, key=int):
         row = summary[hosts]
         med = row['medians']
-        fewer = sorted(side for side, count in row.get('reps_by_side', {}).items() if count < row['reps'])
-        reps = str(row['reps']) + (' (%s: %d)' % (', '.join(fewer), row['reps_by_side'][fewer[0]]) if fewer else '')
+        by_side = row.get('reps_by_side', {})
+        fewer = ['%s: %d' % (side, by_side[side]) for side in ('lineinfile', 'template')
+                 if by_side.get(side, row['reps']) < row['reps']]
+        reps = str(row['reps']) + (' (%s)' % ', '.join(fewer) if fewer else '')
         cells = [hosts, reps, _fmt(med['ping']['first'])]
         for side in ('mail_settings', 'lineinfile', 'template'):
             cells.append('%s / %s' % (_fmt(med[side]['first']), _fmt(med[side]['second'])) if side in med else 'not run')

@@ -27,17 +27,20 @@ import common  # noqa: E402
 import overhead  # noqa: E402
 import report  # noqa: E402
 
-# hosts -> repetitions. The 15-minute budget of `make bench` on 2 cores (Ansible costs about 0.2 s of
-# wall time per host and task there) decides the rest: lineinfile (14 tasks, about 2.2 s per host)
-# runs up to lineinfile_max_n hosts and template (stat + copy, about 0.4 s per host) up to
-# template_max_n; from writers_once_from_n hosts on both run in the first repetition only. Their
-# ratios are far from their limits (about 12x and 0.5x), while mail_settings/ping sits close to 1.2
-# and gets every repetition at every N.
+# hosts -> repetitions of each side (a side missing from a row does not run at that N). The 15-minute
+# budget of `make bench` on 2 cores, where Ansible costs about 0.2 s of wall time per host and task,
+# decides the counts: mail_settings/ping sits close to its 1.2 limit and gets the most repetitions at
+# every N (most at N = 1, where a run lasts 1-2 s and one slow start-up moves the ratio); lineinfile
+# (14 tasks, about 2.5-3 s per host) and template (stat + copy, about 0.4 s per host) are far from
+# their limits (about 12x and 0.5x) and run fewer times, lineinfile up to 20 hosts, template up to 100.
 PROFILES = {
-    'full': dict(overhead={1: 3, 20: 3, 100: 2, 200: 2}, lineinfile_max_n=20, template_max_n=100,
-                 writers_once_from_n=20,
+    'full': dict(overhead={1: dict(ping=5, mail_settings=5, lineinfile=2, template=2),
+                           20: dict(ping=3, mail_settings=3, lineinfile=1, template=1),
+                           100: dict(ping=2, mail_settings=2, template=1),
+                           200: dict(ping=2, mail_settings=2)},
                  bigfile_sizes=(1000, 10000, 100000), bigfile_reps=5, api_reps=5, checks_reps=5),
-    'quick': dict(overhead={1: 2, 10: 2}, lineinfile_max_n=1, template_max_n=10, writers_once_from_n=None,
+    'quick': dict(overhead={1: dict(ping=3, mail_settings=3, lineinfile=1, template=1),
+                            10: dict(ping=2, mail_settings=2, template=1)},
                   bigfile_sizes=(1000, 10000, 100000), bigfile_reps=2, api_reps=2, checks_reps=1),
 }
 SECTIONS = ('overhead', 'bigfile', 'api', 'checks')
@@ -47,14 +50,12 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--quick', action='store_true', help='fewer hosts and repetitions (about 2 minutes idle)')
     parser.add_argument('--only', help='comma-separated subset of: ' + ', '.join(SECTIONS))
-    parser.add_argument('--hosts', help='override the host counts, e.g. 1,20 (repetitions from --reps or 3)')
+    parser.add_argument('--hosts', help='host counts, e.g. 1,20: every side runs --reps times (default 3) at each, '
+                        'lineinfile only up to --lineinfile-max-n hosts')
     parser.add_argument('--reps', type=int, help='override every repetition count')
     parser.add_argument('--sizes', help='override the big-file sizes in lines, e.g. 1000,10000')
-    parser.add_argument('--lineinfile-max-n', type=int, help='largest host count the lineinfile side runs at')
-    parser.add_argument('--template-max-n', type=int, help='largest host count the template side runs at')
-    parser.add_argument('--writers-once-from-n', type=int,
-                        help='from this host count on, lineinfile and template run in the first repetition only '
-                             '(0: in every repetition)')
+    parser.add_argument('--lineinfile-max-n', type=int, default=20,
+                        help='with --hosts: largest host count the lineinfile side runs at (default 20)')
     parser.add_argument('--update-docs', action='store_true', help='with --quick: still rewrite docs/performance.md')
     parser.add_argument('--render', metavar='JSON', help='measure nothing: rebuild the tables, plot and docs section '
                         'from a recorded results file (e.g. bench/results/latest.json)')
@@ -64,18 +65,15 @@ def parse_args(argv):
 def plan_from(args):
     plan = dict(PROFILES['quick' if args.quick else 'full'])
     if args.hosts:
-        plan['overhead'] = dict((int(n), args.reps or 3) for n in args.hosts.split(','))
+        reps = args.reps or 3
+        plan['overhead'] = dict(
+            (int(n), dict((side, reps) for side in overhead.SIDES if side != 'lineinfile' or int(n) <= args.lineinfile_max_n))
+            for n in args.hosts.split(','))
     if args.reps:
-        plan['overhead'] = dict((n, args.reps) for n in plan['overhead'])
+        plan['overhead'] = dict((n, dict((side, args.reps) for side in sides)) for n, sides in plan['overhead'].items())
         plan.update(bigfile_reps=args.reps, api_reps=args.reps, checks_reps=args.reps)
     if args.sizes:
         plan['bigfile_sizes'] = tuple(int(n) for n in args.sizes.split(','))
-    if args.lineinfile_max_n is not None:
-        plan['lineinfile_max_n'] = args.lineinfile_max_n
-    if args.template_max_n is not None:
-        plan['template_max_n'] = args.template_max_n
-    if args.writers_once_from_n is not None:
-        plan['writers_once_from_n'] = args.writers_once_from_n or None
     return plan
 
 
@@ -179,15 +177,11 @@ def run_overhead(plan):
     raw = {}
     summary = {}
     for hosts, reps in sorted(plan['overhead'].items()):
-        largest = dict(lineinfile=plan['lineinfile_max_n'], template=plan.get('template_max_n'))
-        sides = tuple(side for side in overhead.SIDES if largest.get(side) is None or hosts <= largest[side])
-        once_from = plan.get('writers_once_from_n')
-        once = overhead.WRITERS if once_from is not None and hosts >= once_from else ()
-        times = overhead.measure(hosts, reps, sides=sides, once=once)
+        times = overhead.measure(hosts, reps)
         raw[str(hosts)] = times
         medians, ratios = overhead.summarise(times)
-        summary[str(hosts)] = dict(reps=reps, reps_by_side=dict((side, len(runs['first'])) for side, runs in times.items()),
-                                   medians=medians, ratios=ratios, load=common.load())
+        summary[str(hosts)] = dict(reps=max(reps.values()), reps_by_side=dict(reps), medians=medians, ratios=ratios,
+                                   load=common.load())
     return dict(raw=raw, summary=summary, forks=overhead.FORKS)
 
 
