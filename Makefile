@@ -58,7 +58,7 @@ help:
 	@echo "make sanity|units|lint|pytest|molecule   one stage of make test"
 	@echo "make venv          create or reuse $(VENV) with the pinned tools of requirements/test.txt"
 	@echo "make changelog     regenerate CHANGELOG.md from changelogs/ (antsibull-changelog)"
-	@echo "make bench          benchmarks, full profile (about 13 min on 2 cores); rewrites docs/performance.md figures"
+	@echo "make bench          benchmarks, full profile (about 15 min on 2 cores); rewrites docs/performance.md figures"
 	@echo "make bench-quick    benchmarks, short profile (under 2 min); results in bench/results/raw/"
 	@echo "make clean         remove .tmp, tests/output, .ansible; make distclean also removes .venv*"
 	@echo "variables: PYTHON=python3.11 VENV=.venv311 PYTEST_WORKERS=2"
