@@ -10,51 +10,27 @@ The simulator counts every /api/jsonws request (GET /sim/requests); the module r
 import json
 import os
 import shutil
-import signal
-import subprocess
-import sys
-import time
 import urllib.request
 
 import common
+from sim_fixtures import SimProcess  # tests/support, on sys.path through common
 
 ADMIN_USER, ADMIN_PASSWORD = 'test@liferay.com', 'test'  # the simulator's built-in administrator
 
 
-class Simulator(object):
+class Simulator(SimProcess):
+    """liferay-sim on 127.0.0.1 with its own Liferay home under ``workdir``, as a context manager."""
+
     def __init__(self, workdir):
-        self.home = os.path.join(workdir, 'liferay-home')
-        os.makedirs(self.home, exist_ok=True)
-        self.ready = os.path.join(workdir, 'sim.url')
-        self.log = open(os.path.join(workdir, 'sim.log'), 'ab')
-        self.process = None
-        self.url = None
+        home = os.path.join(workdir, 'liferay-home')
+        os.makedirs(home, exist_ok=True)
+        super().__init__(home)
 
     def __enter__(self):
-        environ = dict((k, v) for k, v in os.environ.items() if not k.startswith('LIFERAY_'))
-        self.process = subprocess.Popen([sys.executable, common.SIM, '--home', self.home, '--port', '0',
-                                         '--ready-file', self.ready], stdout=self.log, stderr=subprocess.STDOUT,
-                                        env=environ)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if os.path.exists(self.ready) and open(self.ready).read():
-                self.url = open(self.ready).read()
-                return self
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.05)
-        self.__exit__()
-        raise RuntimeError('liferay-sim did not start')
+        return self.start(timeout=30)
 
     def __exit__(self, *exc):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
+        self.stop()
 
     def _call(self, method, path):
         request = urllib.request.Request(self.url + path, method=method, data=b'' if method == 'POST' else None)

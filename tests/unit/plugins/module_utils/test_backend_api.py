@@ -10,10 +10,7 @@ __metaclass__ = type
 
 import json
 import os
-import signal
-import subprocess
 import sys
-import time
 
 import pytest
 import requests
@@ -23,28 +20,21 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import B
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import MailSettings
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
-SIM = os.path.join(ROOT, 'tests', 'support', 'bin', 'liferay-sim')
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'support'))
+from sim_fixtures import SimProcess  # noqa: E402 pylint: disable=wrong-import-position
+
 ADMIN = ('test@liferay.com', 'test')
 COMPANY_ID = 20097
 SMTP_PASSWORD = 'Smtp-S3cret"pw'
 ROTATED = 'Rotated-S3cret-pw'
 
 
-class Sim(object):
+class Sim(SimProcess):
     def __init__(self, tmp_path):
         home = tmp_path / 'home'
         home.mkdir()
-        ready = tmp_path / 'ready'
-        self.log = open(str(tmp_path / 'sim.log'), 'ab')
-        environ = dict((k, v) for k, v in os.environ.items() if not k.startswith('LIFERAY_'))
-        self.process = subprocess.Popen([sys.executable, SIM, '--home', str(home), '--port', '0',
-                                         '--ready-file', str(ready)], stdout=self.log, stderr=subprocess.STDOUT,
-                                        env=environ)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and not (ready.exists() and ready.read_text()):
-            assert self.process.poll() is None, 'liferay-sim exited'
-            time.sleep(0.02)
-        self.url = ready.read_text()
+        super(Sim, self).__init__(home)
+        self.start()
 
     def prefs(self):
         answer = requests.get(self.url + '/sim/preferences', params={'companyId': COMPANY_ID, 'secrets': '1'}, timeout=10)
@@ -55,15 +45,6 @@ class Sim(object):
 
     def fault(self, mode, count=1):
         assert requests.post(self.url + '/sim/faults', json={'mode': mode, 'count': count}, timeout=10).status_code == 200
-
-    def stop(self):
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
 
 
 @pytest.fixture
