@@ -46,30 +46,10 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.properties_file i
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
     ADVANCED_PROPERTIES,
     MANAGED_KEYS,
-    POP_HOST,
-    POP_NOTIFICATIONS,
-    POP_PASSWORD,
-    POP_PORT,
-    POP_USER,
+    OPTION_FOR_KEY,
     SECRET_KEYS,
-    SMTP_HOST,
-    SMTP_PASSWORD,
-    SMTP_PORT,
-    SMTP_STARTTLS,
-    SMTP_USER,
-    STORE_PROTOCOL,
-    TRANSPORT_PROTOCOL,
     masked,
 )
-
-# The module option behind each key, so that an error names what the user wrote.
-KEY_OPTIONS = {
-    SMTP_HOST: 'smtp.host', SMTP_PORT: 'smtp.port', SMTP_USER: 'smtp.user', SMTP_PASSWORD: 'smtp.password',
-    SMTP_STARTTLS: 'smtp.security', TRANSPORT_PROTOCOL: 'smtp.security',
-    POP_HOST: 'pop.host', POP_PORT: 'pop.port', POP_USER: 'pop.user', POP_PASSWORD: 'pop.password',
-    STORE_PROTOCOL: 'pop.security', POP_NOTIFICATIONS: 'pop.notifications',
-    ADVANCED_PROPERTIES: 'javamail_properties',
-}
 
 # Characters that Docker Compose's default (interpolating) env_file format would not take literally.
 _COMPOSE_UNSAFE = re.compile(r'[$"\'`#]|^\s|\s$')
@@ -80,7 +60,8 @@ _PASSTHROUGH = u'\x01'
 
 
 def _option(key):
-    return KEY_OPTIONS.get(key, key)
+    # The module option behind a key, so that an error names what the user wrote.
+    return OPTION_FOR_KEY.get(key, key)
 
 
 def _escape_for_split(text):
