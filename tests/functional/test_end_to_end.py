@@ -17,9 +17,7 @@ import uuid
 
 import yaml
 
-from mailstack_fixtures import mail_stack, pop_stack  # noqa: F401  # pylint: disable=unused-import
 from playbook import REPO_ROOT, run_playbook
-from sim_fixtures import liferay_sim  # noqa: F401  # pylint: disable=unused-import
 
 CONFIGURE_MAIL = os.path.join(REPO_ROOT, 'playbooks', 'configure_mail.yml')
 RESTART_TASK = 'Restart the portal with the configured command'

@@ -11,6 +11,7 @@ Listeners (all on 127.0.0.1):
 Mail for a known user is delivered into that user's Maildir, which Dovecot serves over POP3.
 """
 
+import errno
 import json
 import logging
 import mailbox
@@ -24,6 +25,10 @@ import warnings
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+
+# Another process took one of the ports between the moment stack.start picked it and the bind:
+# start() picks new ports and tries again.
+EXIT_PORT_TAKEN = 75
 
 
 class Delivery(object):
@@ -97,6 +102,13 @@ def blackhole(port):
     return sock
 
 
+def write_ready_file(path):
+    # only this process knows that every listener is its own: a port that accepts could be another's
+    with open(path + '.tmp', 'w', encoding='utf-8') as handle:
+        handle.write('%d\n' % os.getpid())
+    os.replace(path + '.tmp', path)
+
+
 def main(argv):
     with open(argv[1], encoding='utf-8') as handle:
         config = json.load(handle)
@@ -106,13 +118,20 @@ def main(argv):
     warnings.filterwarnings('ignore', message='.*login_data.*')
     owner = tuple(config['mail_owner']) if config.get('mail_owner') else None
     handler = Delivery(config['users'], config['mail_root'], owner)
-    hole = blackhole(config['ports']['blackhole'])
-    controllers = build_controllers(config, handler)
-    for controller in controllers:
-        controller.start()
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *args: stopped.set())
     signal.signal(signal.SIGINT, lambda *args: stopped.set())
+    try:
+        hole = blackhole(config['ports']['blackhole'])
+        controllers = build_controllers(config, handler)
+        for controller in controllers:
+            controller.start()
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            sys.stderr.write('mail_stack.smtp_server: %s\n' % exc)
+            return EXIT_PORT_TAKEN
+        raise
+    write_ready_file(config['ready_file'])
     while not stopped.wait(0.5):
         pass
     for controller in controllers:

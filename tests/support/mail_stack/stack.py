@@ -9,6 +9,7 @@ import sys
 import time
 
 from . import dovecot
+from .smtp_server import EXIT_PORT_TAKEN
 from .tls import write_tls_material
 from .users import DEFAULT_USER, default_users_file, read_users
 
@@ -16,6 +17,7 @@ SUPPORT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SMTP_PORTS = ('submission', 'smtps', 'plain', 'smtps_other', 'blackhole')
 POP_PORTS = ('pop3', 'pop3s')
 READY_TIMEOUT = 20
+START_ATTEMPTS = 5
 
 
 def free_ports(count):
@@ -67,6 +69,10 @@ def pid_alive(pid):
     return True
 
 
+class PortTaken(RuntimeError):
+    """A port picked by free_ports() was bound by another process before the stack bound it."""
+
+
 def start(directory, users_file=None, with_dovecot=True):
     directory = os.path.abspath(directory)
     os.makedirs(directory, exist_ok=True)
@@ -79,15 +85,25 @@ def start(directory, users_file=None, with_dovecot=True):
     if DEFAULT_USER not in users:
         raise RuntimeError('%s must define %s' % (users_file, DEFAULT_USER))
     tls = write_tls_material(os.path.join(directory, 'tls'))
-
     binary, reason = dovecot.find_dovecot() if with_dovecot else (None, 'dovecot disabled (--no-dovecot)')
+    # A free port is free only until someone binds it: stacks started side by side (pytest-xdist
+    # workers) can pick the same numbers. The servers say when a port was taken; then pick again.
+    taken = []
+    for _attempt in range(START_ATTEMPTS):
+        try:
+            return _start_once(directory, users, tls, binary, reason)
+        except PortTaken as exc:
+            taken.append(str(exc))
+    raise RuntimeError('no free ports after %d attempts: %s' % (START_ATTEMPTS, '; '.join(taken)))
+
+
+def _start_once(directory, users, tls, binary, reason):
     numbers = free_ports(len(SMTP_PORTS) + len(POP_PORTS))
     ports = dict(zip(SMTP_PORTS + POP_PORTS, numbers))
     state = dict(dir=directory, host='127.0.0.1', ca=tls['ca'], users=users, default_user=DEFAULT_USER,
                  smtp=dict((name, ports[name]) for name in SMTP_PORTS), pop=None, pop_reason=reason,
                  other_cert_name='mail.other-name.test', smtp_pid=None, dovecot=None)
 
-    runtime = None
     if binary:
         runtime = dovecot.make_runtime_dir()
         config = dovecot.prepare(runtime, users, ports, tls, 'mailstack-%d' % ports['pop3'])
@@ -99,9 +115,13 @@ def start(directory, users_file=None, with_dovecot=True):
         mail_root, owner = os.path.join(directory, 'mail'), None
     state['mail_root'] = mail_root
 
+    ready_file = os.path.join(directory, 'smtp.ready')
+    if os.path.exists(ready_file):
+        os.unlink(ready_file)
     smtp_config = os.path.join(directory, 'smtp.json')
     with open(smtp_config, 'w', encoding='utf-8') as handle:
-        json.dump(dict(ports=ports, tls=tls, users=users, mail_root=mail_root, mail_owner=owner), handle)
+        json.dump(dict(ports=ports, tls=tls, users=users, mail_root=mail_root, mail_owner=owner,
+                       ready_file=ready_file), handle)
     os.chmod(smtp_config, 0o600)
     # write the state first, so that "stop" can clean up after a failed start
     _write_state(directory, state)
@@ -118,13 +138,41 @@ def start(directory, users_file=None, with_dovecot=True):
     _write_state(directory, state)
     try:
         if binary:
-            dovecot.start(binary, state['dovecot']['config'])
+            try:
+                dovecot.start(binary, state['dovecot']['config'])
+            except RuntimeError as exc:
+                if 'Address already in use' in str(exc):
+                    raise PortTaken('dovecot: %s' % exc)
+                raise
+        wait_for_smtp_server(proc, ready_file, os.path.join(directory, 'smtp.log'))
         wait_for_ports(list(state['smtp'].values()) + list((state['pop'] or {}).values()),
                        alive=lambda: proc.poll() is None)
     except Exception:
         stop(directory)
         raise
     return state
+
+
+def wait_for_smtp_server(proc, ready_file, log_path, timeout=READY_TIMEOUT):
+    """Until the server says all its listeners run (a port that accepts could be another process's)."""
+    deadline = time.monotonic() + timeout
+    while not os.path.exists(ready_file):
+        code = proc.poll()
+        if code == EXIT_PORT_TAKEN:
+            raise PortTaken('aiosmtpd: %s' % _tail(log_path))
+        if code is not None:
+            raise RuntimeError('the SMTP server exited with code %d during start-up: %s' % (code, _tail(log_path)))
+        if time.monotonic() > deadline:
+            raise RuntimeError('the SMTP server was not ready within %d s: %s' % (timeout, _tail(log_path)))
+        time.sleep(0.05)
+
+
+def _tail(path, lines=5):
+    try:
+        with open(path, encoding='utf-8', errors='replace') as handle:
+            return ' | '.join(handle.read().strip().splitlines()[-lines:])
+    except OSError:
+        return '(no log)'
 
 
 def _write_state(directory, state):
@@ -162,7 +210,7 @@ def stop(directory):
         stopped.append('dovecot')
         if runtime.startswith('/tmp/mailstack-'):
             subprocess.run(['rm', '-rf', runtime], check=False)
-    for name in ('smtp.pid',):
+    for name in ('smtp.pid', 'smtp.ready'):
         path = os.path.join(directory, name)
         if os.path.exists(path):
             os.unlink(path)

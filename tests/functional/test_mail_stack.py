@@ -1,0 +1,57 @@
+"""The test mail stack itself: side-by-side stacks (pytest-xdist workers) must never share a port."""
+
+import os
+import socket
+import sys
+
+import pytest
+
+from mailstack_fixtures import SUPPORT_DIR
+
+sys.path.insert(0, SUPPORT_DIR)
+
+from mail_stack import dovecot, stack  # noqa: E402  # pylint: disable=wrong-import-position
+
+PORT_NAMES = stack.SMTP_PORTS + stack.POP_PORTS
+
+
+@pytest.mark.parametrize('name, log', [('smtps', 'smtp.log'), ('pop3', None)])
+def test_a_picked_port_taken_before_the_bind_is_picked_again(tmp_path, monkeypatch, name, log):
+    # Another process binds a port between free_ports() and the server's bind: the first pick
+    # returns a port that is already listening. The server must notice, not take the other
+    # listener for its own.
+    squatter = socket.socket()
+    squatter.bind(('127.0.0.1', 0))
+    squatter.listen(8)
+    taken = squatter.getsockname()[1]
+    picks = []
+    real_free_ports = stack.free_ports
+
+    def free_ports(count):
+        ports = real_free_ports(count)
+        if not picks:
+            ports[PORT_NAMES.index(name)] = taken
+        picks.append(ports)
+        return ports
+
+    with_dovecot = name in stack.POP_PORTS
+    if with_dovecot and dovecot.find_dovecot()[0] is None:
+        if os.environ.get('CI'):
+            pytest.fail('CI is set, so a missing Dovecot is an error: %s' % dovecot.find_dovecot()[1])
+        pytest.skip(dovecot.find_dovecot()[1])
+    monkeypatch.setattr(stack, 'free_ports', free_ports)
+    directory = str(tmp_path / 'stack')
+    try:
+        state = stack.start(directory, with_dovecot=with_dovecot)
+        assert len(picks) == 2
+        ports = dict(state['smtp'], **(state['pop'] or {}))
+        assert taken not in ports.values() and ports[name] == picks[1][PORT_NAMES.index(name)]
+        assert stack.pid_alive(state['smtp_pid'])
+        with socket.create_connection(('127.0.0.1', ports[name]), timeout=5) as conn:
+            assert conn  # the stack's own listener
+        if log:
+            with open(tmp_path / 'stack' / log, encoding='utf-8') as handle:
+                assert 'address already in use' in handle.read().lower()
+    finally:
+        stack.stop(directory)
+        squatter.close()
