@@ -1,4 +1,4 @@
-"""The test mail stack itself: side-by-side stacks (pytest-xdist workers) must never share a port."""
+"""The test servers themselves: side-by-side starts (pytest-xdist workers) must never share a port."""
 
 import os
 import socket
@@ -54,4 +54,29 @@ def test_a_picked_port_taken_before_the_bind_is_picked_again(tmp_path, monkeypat
                 assert 'address already in use' in handle.read().lower()
     finally:
         stack.stop(directory)
+        squatter.close()
+
+
+def test_the_fixture_smtp_servers_pick_again_when_their_port_is_taken(tls, monkeypatch):
+    import sim_fixtures
+
+    squatter = socket.socket()
+    squatter.bind(('127.0.0.1', 0))
+    squatter.listen(8)
+    taken = squatter.getsockname()[1]
+    picks = []
+    real_free_port = sim_fixtures.free_port
+
+    def free_port():
+        picks.append(taken if not picks else real_free_port())
+        return picks[-1]
+
+    monkeypatch.setattr(sim_fixtures, 'free_port', free_port)
+    try:
+        with sim_fixtures.running_smtp_servers(tls, 'user', 'password') as servers:
+            assert picks[0] == taken and len(picks) == 3
+            assert taken not in (servers['starttls_port'], servers['smtps_port'])
+            with socket.create_connection(('127.0.0.1', servers['starttls_port']), timeout=5) as conn:
+                assert conn.recv(4).startswith(b'220')
+    finally:
         squatter.close()

@@ -4,6 +4,7 @@ Import the fixtures into a test module (``from sim_fixtures import start_sim, tl
 """
 
 import contextlib
+import errno
 import os
 import signal
 import socket
@@ -154,6 +155,21 @@ class Mailbox(object):
         return '250 Message accepted for delivery'
 
 
+def started_on_a_free_port(make_controller, attempts=5):
+    """make_controller(port).start() on a port from free_port(), picking again when another
+    process bound that port first (free only until someone binds it)."""
+    for attempt in range(attempts):
+        controller = make_controller(free_port())
+        try:
+            controller.start()
+            return controller
+        except OSError as exc:
+            controller.loop.close()
+            if exc.errno != errno.EADDRINUSE or attempt == attempts - 1:
+                raise
+    raise AssertionError('unreachable')
+
+
 @contextlib.contextmanager
 def running_smtp_servers(tls_material, user, password):
     """A STARTTLS and an implicit-TLS SMTP server on 127.0.0.1, both requiring AUTH as user/password."""
@@ -168,15 +184,19 @@ def running_smtp_servers(tls_material, user, password):
 
     mailbox = Mailbox()
     context = tls_material['server_context']
-    starttls = Controller(mailbox, hostname='127.0.0.1', port=free_port(), tls_context=context,
-                          require_starttls=True, auth_required=True, authenticator=authenticator)
+    starttls = started_on_a_free_port(lambda port: Controller(
+        mailbox, hostname='127.0.0.1', port=port, tls_context=context,
+        require_starttls=True, auth_required=True, authenticator=authenticator))
     # aiosmtpd counts only STARTTLS as TLS for AUTH; on the implicit-TLS port the socket already is.
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        smtps = Controller(mailbox, hostname='127.0.0.1', port=free_port(), ssl_context=context,
-                           auth_required=True, auth_require_tls=False, authenticator=authenticator)
-    starttls.start()
-    smtps.start()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            smtps = started_on_a_free_port(lambda port: Controller(
+                mailbox, hostname='127.0.0.1', port=port, ssl_context=context,
+                auth_required=True, auth_require_tls=False, authenticator=authenticator))
+    except Exception:
+        starttls.stop()
+        raise
     try:
         yield {'starttls_port': starttls.port, 'smtps_port': smtps.port, 'mailbox': mailbox}
     finally:
