@@ -1,12 +1,14 @@
 """The test servers themselves: side-by-side starts (pytest-xdist workers) must never share a port."""
 
 import os
+import signal
 import socket
 import sys
+import time
 
 import pytest
 
-from mailstack_fixtures import SUPPORT_DIR
+from mailstack_fixtures import SUPPORT_DIR, assert_running
 
 sys.path.insert(0, SUPPORT_DIR)
 
@@ -80,3 +82,20 @@ def test_the_fixture_smtp_servers_pick_again_when_their_port_is_taken(tls, monke
                 assert conn.recv(4).startswith(b'220')
     finally:
         squatter.close()
+
+
+def test_a_dead_smtp_server_fails_the_next_test_with_its_log(tmp_path):
+    directory = str(tmp_path / 'stack')
+    state = stack.start(directory, with_dovecot=False)
+    try:
+        assert_running(state)
+        os.kill(state['smtp_pid'], signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        with pytest.raises(pytest.fail.Exception) as failure:
+            while time.monotonic() < deadline:
+                assert_running(state)
+                time.sleep(0.05)
+        assert 'SMTP server (pid %d) is no longer running' % state['smtp_pid'] in str(failure.value)
+        assert os.path.join(directory, 'smtp.log') in str(failure.value)
+    finally:
+        stack.stop(directory)

@@ -2,7 +2,7 @@
 
 Import them into a test module or a conftest:
 
-    from mailstack_fixtures import mail_stack, pop_stack  # noqa: F401
+    from mailstack_fixtures import mail_stack, mail_stack_session, pop_stack  # noqa: F401
 
 Each xdist worker starts its own stack in its own directory (it starts in about a second),
 so no lock is needed and workers never share a mailbox.
@@ -26,8 +26,8 @@ def _run(*args):
 
 
 @pytest.fixture(scope='session')
-def mail_stack(tmp_path_factory):
-    """The running stack: the parsed DIR/stack.json (ports, CA path, users, ...)."""
+def mail_stack_session(tmp_path_factory):
+    """The stack of this worker, started once: the parsed DIR/stack.json (ports, CA path, users, ...)."""
     directory = str(tmp_path_factory.mktemp('mailstack'))
     started = _run('start', directory)
     if started.returncode != 0:
@@ -36,6 +36,38 @@ def mail_stack(tmp_path_factory):
         state = json.load(handle)
     yield state
     _run('stop', directory)
+
+
+@pytest.fixture
+def mail_stack(mail_stack_session):
+    """The running stack, checked before each test: a dead server fails here with its log, not as
+    'connection refused' in whichever tests come next."""
+    assert_running(mail_stack_session)
+    return mail_stack_session
+
+
+def assert_running(state):
+    if not _running(state['smtp_pid']):
+        log = os.path.join(state['dir'], 'smtp.log')
+        pytest.fail('the mail stack\'s SMTP server (pid %d) is no longer running; the end of %s:\n%s'
+                    % (state['smtp_pid'], log, _tail(log)))
+
+
+def _running(pid):
+    """True for a live process (a zombie, left when nobody reaps it, counts as gone)."""
+    try:
+        with open('/proc/%d/stat' % pid, encoding='utf-8') as handle:
+            return handle.read().rpartition(')')[2].split()[0] != 'Z'
+    except OSError:
+        return False
+
+
+def _tail(path, lines=20):
+    try:
+        with open(path, encoding='utf-8', errors='replace') as handle:
+            return '\n'.join(handle.read().splitlines()[-lines:])
+    except OSError as exc:
+        return '(unreadable: %s)' % exc
 
 
 def require_pop(state):
