@@ -3,16 +3,12 @@
 import os
 import signal
 import socket
-import sys
 import time
 
 import pytest
 
-from mailstack_fixtures import SUPPORT_DIR, assert_running
-
-sys.path.insert(0, SUPPORT_DIR)
-
-from mail_stack import dovecot, stack  # noqa: E402  # pylint: disable=wrong-import-position
+from mail_stack import dovecot, stack
+from mailstack_fixtures import assert_running
 
 PORT_NAMES = stack.SMTP_PORTS + stack.POP_PORTS
 

@@ -15,6 +15,8 @@ import sys
 
 import pytest
 
+from mail_stack.stack import log_tail
+
 SUPPORT_DIR = os.path.dirname(os.path.abspath(__file__))
 MAIL_STACK = os.path.join(SUPPORT_DIR, 'bin', 'mail-stack')
 INSTALL_HINT = 'install Dovecot as root: apt-get install -y dovecot-core dovecot-pop3d'
@@ -50,7 +52,7 @@ def assert_running(state):
     if not _running(state['smtp_pid']):
         log = os.path.join(state['dir'], 'smtp.log')
         pytest.fail('the mail stack\'s SMTP server (pid %d) is no longer running; the end of %s:\n%s'
-                    % (state['smtp_pid'], log, _tail(log)))
+                    % (state['smtp_pid'], log, log_tail(log, lines=20, separator='\n')))
 
 
 def _running(pid):
@@ -60,14 +62,6 @@ def _running(pid):
             return handle.read().rpartition(')')[2].split()[0] != 'Z'
     except OSError:
         return False
-
-
-def _tail(path, lines=20):
-    try:
-        with open(path, encoding='utf-8', errors='replace') as handle:
-            return '\n'.join(handle.read().splitlines()[-lines:])
-    except OSError as exc:
-        return '(unreadable: %s)' % exc
 
 
 def require_pop(state):

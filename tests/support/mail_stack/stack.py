@@ -159,20 +159,21 @@ def wait_for_smtp_server(proc, ready_file, log_path, timeout=READY_TIMEOUT):
     while not os.path.exists(ready_file):
         code = proc.poll()
         if code == EXIT_PORT_TAKEN:
-            raise PortTaken('aiosmtpd: %s' % _tail(log_path))
+            raise PortTaken('aiosmtpd: %s' % log_tail(log_path))
         if code is not None:
-            raise RuntimeError('the SMTP server exited with code %d during start-up: %s' % (code, _tail(log_path)))
+            raise RuntimeError('the SMTP server exited with code %d during start-up: %s' % (code, log_tail(log_path)))
         if time.monotonic() > deadline:
-            raise RuntimeError('the SMTP server was not ready within %d s: %s' % (timeout, _tail(log_path)))
+            raise RuntimeError('the SMTP server was not ready within %d s: %s' % (timeout, log_tail(log_path)))
         time.sleep(0.05)
 
 
-def _tail(path, lines=5):
+def log_tail(path, lines=5, separator=' | '):
+    """The last lines of a log file, for error messages."""
     try:
         with open(path, encoding='utf-8', errors='replace') as handle:
-            return ' | '.join(handle.read().strip().splitlines()[-lines:])
-    except OSError:
-        return '(no log)'
+            return separator.join(handle.read().strip().splitlines()[-lines:])
+    except OSError as exc:
+        return '(no log: %s)' % exc
 
 
 def _write_state(directory, state):
