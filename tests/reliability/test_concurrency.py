@@ -72,7 +72,7 @@ def test_five_processes(tmp_path):
                                   name='apply-%d.yml' % number)
         processes.append(subprocess.Popen(
             [os.path.join(BIN_DIR, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', playbook],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=ansible_env({'ANSIBLE_PIPELINING': '1'}),
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=ansible_env(tmp_path / ('run-%d' % number), {'ANSIBLE_PIPELINING': '1'}),
             cwd=REPO_ROOT))
     outputs = [process.communicate(timeout=900)[0] for process in processes]
     assert all(process.returncode == 0 for process in processes), outputs

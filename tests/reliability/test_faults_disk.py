@@ -8,8 +8,10 @@ rename, as the complete new settings; never a mix, never a torn file.
 import errno
 import os
 import random
+import shutil
 import signal
 import subprocess
+import tempfile
 import time
 
 import pytest
@@ -169,11 +171,20 @@ def _big_file(rng):
     return random_unrelated_lines(rng, 60000) + OLD_SETTINGS
 
 
-def _start(playbook):
+@pytest.fixture
+def killed_runs_tmpdir():
+    """TMPDIR of the runs killed on purpose, removed afterwards: a killed run leaves its multiprocessing
+    socket directory and the module's AnsiballZ payload there. Short, since it holds a unix socket."""
+    path = tempfile.mkdtemp(prefix='killed-runs-')
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _start(playbook, tmpdir):
     # No pipelining: the module then runs as AnsiballZ_mail_settings.py, which _module_pid can spot.
     return subprocess.Popen([os.path.join(BIN_DIR, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', playbook],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ansible_env(), cwd=REPO_ROOT,
-                            start_new_session=True)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO_ROOT, start_new_session=True,
+                            env=ansible_env(os.path.dirname(playbook), {'TMPDIR': tmpdir}))
 
 
 def _children():
@@ -230,7 +241,7 @@ def _kill_tree(process):
     process.wait()
 
 
-def test_killing_the_run_at_random_moments_never_tears_the_file(tmp_path):
+def test_killing_the_run_at_random_moments_never_tears_the_file(tmp_path, killed_runs_tmpdir):
     rng = random.Random()
     home = tmp_path / 'home'
     home.mkdir()
@@ -245,7 +256,7 @@ def test_killing_the_run_at_random_moments_never_tears_the_file(tmp_path):
                                 name='apply-%d.yml' % number) for number, host in enumerate(hosts)]
 
     # One complete run tells how long the module itself runs here; then kill at random moments within it.
-    process = _start(playbooks[0])
+    process = _start(playbooks[0], killed_runs_tmpdir)
     assert _wait_for_module(process) is not None
     started = time.monotonic()
     while _module_pid(process.pid) is not None:
@@ -255,7 +266,7 @@ def test_killing_the_run_at_random_moments_never_tears_the_file(tmp_path):
     accepted = {'new.example.com', hosts[0]}
     killed = 0
     for number in range(1, len(hosts)):
-        process = _start(playbooks[number])
+        process = _start(playbooks[number], killed_runs_tmpdir)
         if _wait_for_module(process) is not None:
             time.sleep(rng.uniform(0.0, 1.1) * module_seconds)
         if process.poll() is None:

@@ -32,13 +32,15 @@ def ensure_collection_path():
 CALLBACK_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'callback_plugins')
 
 
-def ansible_env(extra=None, results_file=None):
+def ansible_env(scratch, extra=None, results_file=None):
+    """Environment of one ansible-playbook run; its temporary files go under ``scratch``, which the
+    caller removes (a run killed on purpose leaves them behind)."""
     env = dict(os.environ)
     env.update(
         ANSIBLE_COLLECTIONS_PATH=ensure_collection_path(),
         ANSIBLE_PYTHON_INTERPRETER=sys.executable,
-        ANSIBLE_LOCAL_TEMP=tempfile.mkdtemp(prefix='ansible-local-'),
-        ANSIBLE_REMOTE_TEMP=tempfile.mkdtemp(prefix='ansible-remote-'),
+        ANSIBLE_LOCAL_TEMP=os.path.join(str(scratch), 'ansible-local'),
+        ANSIBLE_REMOTE_TEMP=os.path.join(str(scratch), 'ansible-remote'),
         ANSIBLE_NOCOLOR='1',
         ANSIBLE_RETRY_FILES_ENABLED='0',
         ANSIBLE_HOST_KEY_CHECKING='0',
@@ -96,12 +98,11 @@ def run_playbook(playbook, inventory='localhost,', check=False, diff=False, verb
     if extra_vars:
         cmd += ['-e', json.dumps(extra_vars)]
     cmd += list(args)
-    handle, results_file = tempfile.mkstemp(prefix='results-', suffix='.json')
-    os.close(handle)
-    os.unlink(results_file)
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=ansible_env(env, results_file), check=False,
-                          timeout=timeout, cwd=REPO_ROOT)
-    return PlaybookRun(proc, results_file)
+    with tempfile.TemporaryDirectory(prefix='playbook-run-') as scratch:
+        results_file = os.path.join(scratch, 'results.json')
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=ansible_env(scratch, env, results_file),
+                              check=False, timeout=timeout, cwd=REPO_ROOT)
+        return PlaybookRun(proc, results_file)
 
 
 def write_playbook(directory, tasks, name='playbook.yml', hosts='localhost', gather_facts=False, **play):
