@@ -8,20 +8,27 @@ import time
 import pytest
 
 from mail_stack import dovecot, stack
-from mailstack_fixtures import assert_running
+from mailstack_fixtures import assert_running, skip_without_dovecot
 
 PORT_NAMES = stack.SMTP_PORTS + stack.POP_PORTS
 
 
-@pytest.mark.parametrize('name, log', [('smtps', 'smtp.log'), ('pop3', None)])
-def test_a_picked_port_taken_before_the_bind_is_picked_again(tmp_path, monkeypatch, name, log):
-    # Another process binds a port between free_ports() and the server's bind: the first pick
-    # returns a port that is already listening. The server must notice, not take the other
-    # listener for its own.
+@pytest.fixture
+def taken_port():
+    """A port another socket listens on: what a port picked as free looks like once someone else bound it."""
     squatter = socket.socket()
     squatter.bind(('127.0.0.1', 0))
     squatter.listen(8)
-    taken = squatter.getsockname()[1]
+    yield squatter.getsockname()[1]
+    squatter.close()
+
+
+@pytest.mark.parametrize('name, log', [('smtps', 'smtp.log'), ('pop3', None)])
+def test_a_picked_port_taken_before_the_bind_is_picked_again(tmp_path, monkeypatch, taken_port, name, log):
+    # Another process binds a port between free_ports() and the server's bind: the first pick
+    # returns a port that is already listening. The server must notice, not take the other
+    # listener for its own.
+    taken = taken_port
     picks = []
     real_free_ports = stack.free_ports
 
@@ -33,10 +40,9 @@ def test_a_picked_port_taken_before_the_bind_is_picked_again(tmp_path, monkeypat
         return ports
 
     with_dovecot = name in stack.POP_PORTS
-    if with_dovecot and dovecot.find_dovecot()[0] is None:
-        if os.environ.get('CI'):
-            pytest.fail('CI is set, so a missing Dovecot is an error: %s' % dovecot.find_dovecot()[1])
-        pytest.skip(dovecot.find_dovecot()[1])
+    binary, reason = dovecot.find_dovecot()
+    if with_dovecot and binary is None:
+        skip_without_dovecot(reason)
     monkeypatch.setattr(stack, 'free_ports', free_ports)
     directory = str(tmp_path / 'stack')
     try:
@@ -52,16 +58,12 @@ def test_a_picked_port_taken_before_the_bind_is_picked_again(tmp_path, monkeypat
                 assert 'address already in use' in handle.read().lower()
     finally:
         stack.stop(directory)
-        squatter.close()
 
 
-def test_the_fixture_smtp_servers_pick_again_when_their_port_is_taken(tls, monkeypatch):
+def test_the_fixture_smtp_servers_pick_again_when_their_port_is_taken(tls, monkeypatch, taken_port):
     import sim_fixtures
 
-    squatter = socket.socket()
-    squatter.bind(('127.0.0.1', 0))
-    squatter.listen(8)
-    taken = squatter.getsockname()[1]
+    taken = taken_port
     picks = []
     real_free_port = sim_fixtures.free_port
 
@@ -70,14 +72,11 @@ def test_the_fixture_smtp_servers_pick_again_when_their_port_is_taken(tls, monke
         return picks[-1]
 
     monkeypatch.setattr(sim_fixtures, 'free_port', free_port)
-    try:
-        with sim_fixtures.running_smtp_servers(tls, 'user', 'password') as servers:
-            assert picks[0] == taken and len(picks) == 3
-            assert taken not in (servers['starttls_port'], servers['smtps_port'])
-            with socket.create_connection(('127.0.0.1', servers['starttls_port']), timeout=5) as conn:
-                assert conn.recv(4).startswith(b'220')
-    finally:
-        squatter.close()
+    with sim_fixtures.running_smtp_servers(tls, 'user', 'password') as servers:
+        assert picks[0] == taken and len(picks) == 3
+        assert taken not in (servers['starttls_port'], servers['smtps_port'])
+        with socket.create_connection(('127.0.0.1', servers['starttls_port']), timeout=5) as conn:
+            assert conn.recv(4).startswith(b'220')
 
 
 def test_a_dead_smtp_server_fails_the_next_test_with_its_log(tmp_path):

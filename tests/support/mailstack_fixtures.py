@@ -67,10 +67,15 @@ def _running(pid):
 def require_pop(state):
     """Skip (fail under CI) when the stack runs without Dovecot."""
     if state['pop'] is None:
-        message = 'no POP3 server: %s; %s' % (state['pop_reason'], INSTALL_HINT)
-        if os.environ.get('CI'):
-            pytest.fail('CI is set, so a missing Dovecot is an error: ' + message)
-        pytest.skip(message)
+        skip_without_dovecot(state['pop_reason'])
+
+
+def skip_without_dovecot(reason):
+    """Skip a test that needs Dovecot, for ``reason``; under CI a missing Dovecot is an error instead."""
+    message = 'no POP3 server: %s; %s' % (reason, INSTALL_HINT)
+    if os.environ.get('CI'):
+        pytest.fail('CI is set, so a missing Dovecot is an error: ' + message)
+    pytest.skip(message)
 
 
 @pytest.fixture
