@@ -56,7 +56,7 @@ def task_wall(workdir, args):
     env = common.ansible_env(workdir)
     env.update(ANSIBLE_CALLBACK_PLUGINS=os.path.join(common.BENCH_DIR, 'callback_plugins'),
                ANSIBLE_CALLBACKS_ENABLED='task_timer', BENCH_TASK_TIMES=times_file,
-               ANSIBLE_PYTHON_INTERPRETER=common.NODE_PYTHON)
+               ANSIBLE_PYTHON_INTERPRETER=common.node_python())
     try:
         proc = subprocess.run([common.tool('ansible-playbook'), '-i', 'localhost,', '-c', 'local', playbook],
                               env=env, capture_output=True, text=True, check=False)

@@ -4,6 +4,7 @@ Tools are found next to sys.executable, so the benchmarks run from whichever vir
 (the project's .venv under `make bench`).
 """
 
+import functools
 import json
 import os
 import re
@@ -24,7 +25,8 @@ SIM = os.path.join(SUPPORT_BIN, 'liferay-sim')
 MAIL_STACK = os.path.join(SUPPORT_BIN, 'mail-stack')
 
 
-def _node_python():
+@functools.lru_cache(maxsize=None)
+def node_python():
     """The interpreter of the benchmark's managed nodes: the system's python3 when it runs (Python 3.8+),
     as on a real node where Ansible discovers /usr/bin/python3, else the benchmark's own interpreter.
     BENCH_NODE_PYTHON overrides it."""
@@ -39,8 +41,6 @@ def _node_python():
         return sys.executable
     return system if proc.stdout.strip() == 'True' else sys.executable
 
-
-NODE_PYTHON = _node_python()
 
 # Fake credentials of the benchmark's own throw-away Liferay homes; never printed or recorded.
 SMTP = dict(host='smtp.example.com', port=587, security='starttls', user='portal@example.com', password='bench-smtp-pw')

@@ -1,7 +1,7 @@
 """Per-node cost of mail_settings (properties backend) next to what Ansible itself costs and what people do today.
 
 On N local hosts (each its own Liferay home, ansible_connection local, the managed-node interpreter
-common.NODE_PYTHON) one repetition runs, in a rotating order:
+common.node_python()) one repetition runs, in a rotating order:
 
   ping         ansible.builtin.ping: the floor Ansible sets per host and task
   mail_settings liferay_ops.mail.mail_settings, one task (first run changes the file, second run changes nothing)
@@ -81,7 +81,7 @@ def write_files(workdir, hosts):
         home = os.path.join(homes, name)
         os.makedirs(home, exist_ok=True)
         lines.append('%s liferay_home=%s' % (name, home))
-    lines += ['', '[nodes:vars]', 'ansible_connection=local', 'ansible_python_interpreter=%s' % common.NODE_PYTHON, '']
+    lines += ['', '[nodes:vars]', 'ansible_connection=local', 'ansible_python_interpreter=%s' % common.node_python(), '']
     inventory = os.path.join(workdir, 'inventory.ini')
     with open(inventory, 'w') as handle:
         handle.write('\n'.join(lines))

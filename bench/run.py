@@ -88,9 +88,9 @@ def environment():
                                 capture_output=True, text=True, check=False).stdout.strip()
     except OSError:
         commit = 'unknown'
-    node_python = version([common.NODE_PYTHON, '--version'])
+    node_python = version([common.node_python(), '--version'])
     return dict(python=platform.python_version(), ansible=version([common.tool('ansible-playbook'), '--version']),
-                node_python='%s (%s)' % (common.NODE_PYTHON, node_python.replace('Python ', '')),
+                node_python='%s (%s)' % (common.node_python(), node_python.replace('Python ', '')),
                 platform=platform.platform(), cpus=os.cpu_count(), commit=commit)
 
 
