@@ -1,7 +1,8 @@
 # Set-up and test entry points of the liferay_ops.mail collection.
 #
 #   make demo    build .venv and run the demo
-#   make test    build .venv and run everything CI runs (sanity, units, lint, pytest, molecule)
+#   make test    install the system packages the tests use where it can (hack/system-deps.sh), build
+#                .venv and run everything CI runs (sanity, units, lint, pytest, molecule)
 #
 # Variables:
 #   PYTHON=python3.11  interpreter for the venv (default: newest usable Python >= 3.11, see hack/pick-python.sh)
@@ -49,13 +50,14 @@ IN_TREE_ENV := ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) PYTHONPATH=$(COLLECTIONS)
 	ANSIBLE_HOME=$(ANSIBLE_HOME_DIR) ANSIBLE_LOCAL_TEMP=$(TMP)/ansible-local \
 	ANSIBLE_REMOTE_TEMP=$(TMP)/ansible-remote
 
-.PHONY: help venv test demo sanity units lint pytest molecule bench bench-quick \
+.PHONY: help deps venv test demo sanity units lint pytest molecule bench bench-quick \
 	collections test-tree changelog clean distclean compat
 
 help:
 	@echo "make demo          build $(VENV) and run the demo (hack/demo.sh)"
 	@echo "make test          build $(VENV) and run sanity, units, lint, pytest, molecule (what CI runs)"
 	@echo "make sanity|units|lint|pytest|molecule   one stage of make test"
+	@echo "make deps          install the Debian packages the tests use (as root with apt), else say what is missing"
 	@echo "make venv          create or reuse $(VENV) with the pinned tools of requirements/test.txt"
 	@echo "make changelog     regenerate CHANGELOG.md from changelogs/ (antsibull-changelog)"
 	@echo "make bench          benchmarks, full profile (about 15 min on 2 cores); rewrites docs/performance.md figures"
@@ -63,11 +65,14 @@ help:
 	@echo "make clean         remove .tmp, tests/output, .ansible; make distclean also removes .venv*"
 	@echo "variables: PYTHON=python3.11 VENV=.venv311 PYTEST_WORKERS=2"
 
+deps:
+	@bash hack/system-deps.sh
+
 venv:
 	@hack/venv.sh "$(VENV_DIR)" "$(PYTHON)"
 
 test:
-	@hack/run-stages.sh venv sanity units lint pytest molecule compat
+	@hack/run-stages.sh deps venv sanity units lint pytest molecule compat
 
 demo: venv collections
 	@if [ -x hack/demo.sh ]; then \
@@ -91,6 +96,8 @@ test-tree: venv
 
 sanity: test-tree
 	cd $(TEST_TREE) && ansible-test sanity --python $(PY_VERSION) 2>&1 | $(QUIET_PIP)
+	@command -v shellcheck >/dev/null || { mkdir -p $(TMP)/skips; \
+		printf 'shellcheck\tansible-test sanity skipped its shellcheck test (apt-get install shellcheck)\n' >> $(TMP)/skips/skipped.tsv; }
 	@hack/compile-old-pythons.sh
 
 units: test-tree

@@ -6,8 +6,16 @@
 # Run make targets one after the other, stop at the first failure, then print a summary
 # with the time each stage took.  Used by `make test`.
 #
-#   hack/run-stages.sh venv sanity units lint pytest molecule
+#   hack/run-stages.sh deps venv sanity units lint pytest molecule
+#
+# Tests that skip for a missing system package append a line to .tmp/skips/skipped.tsv
+# (tests/support/system_deps.py, the molecule scenarios, the sanity stage); the summary ends
+# with what was skipped and why, so a run with skips says so in its last lines.
 set -uo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+skip_log="$here/.tmp/skips/skipped.tsv"
+rm -f "$skip_log"
 
 make_cmd="${MAKE:-make}"
 names=()
@@ -39,8 +47,20 @@ for i in "${!names[@]}"; do
     printf '  %-10s %-8s %8s\n' "${names[$i]}" "${results[$i]}" "${times[$i]}"
 done
 printf '  %-10s %-8s %8s\n' "total" "" "$((SECONDS - total_start)) s"
+skips=""
+if [ -s "$skip_log" ]; then
+    # One line per missing piece: how many tests or scenarios skipped, and the first reason given.
+    skips="$(awk -F '\t' '{ n[$1]++; if (!($1 in why)) why[$1] = $2 }
+        END { for (p in n) printf "  %s: %d skipped (%s)\n", p, n[p], why[p] }' "$skip_log" | sort)"
+    printf '\n===== skipped: missing system packages =====\n%s\n' "$skips"
+    printf '  install them as root with hack/system-deps.sh to run everything\n'
+fi
 if [ -n "$failed" ]; then
     printf '\nmake test: FAILED at stage "%s" (re-run it alone with: make %s)\n' "$failed" "$failed"
     exit 1
 fi
-printf '\nmake test: all stages passed\n'
+if [ -n "$skips" ]; then
+    printf '\nmake test: all stages passed, WITH SKIPS for missing system packages (listed above)\n'
+else
+    printf '\nmake test: all stages passed, nothing skipped\n'
+fi

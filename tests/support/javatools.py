@@ -3,6 +3,9 @@
 Shared by the real-library oracles of the tests (Commons Configuration 1.10) and the
 simulator's JavaMail sender. Nothing here is shipped in the collection.
 
+``LIFERAY_OPS_TEST_WITHOUT=java`` (comma-separated, also ``dovecot``) makes the tests run as on a
+machine without that piece, to try the skip paths without uninstalling anything.
+
 Compiled classes go to ``.tmp/java/<name>-<hash of the sources and class path>/`` so that a
 source change recompiles and parallel test workers reuse one build (the build directory is
 filled in a temporary directory and renamed into place, so a reader never sees half of it).
@@ -35,6 +38,8 @@ class JavaUnavailable(Exception):
 
 def java_binaries():
     """(java, javac) paths, or raise JavaUnavailable."""
+    if 'java' in os.environ.get('LIFERAY_OPS_TEST_WITHOUT', '').split(','):
+        raise JavaUnavailable('LIFERAY_OPS_TEST_WITHOUT names java: the tests run as if no JDK were installed')
     home = os.environ.get('JAVA_HOME')
     found = []
     for name in ('java', 'javac'):

@@ -19,6 +19,8 @@ MAIL_GID = 65534
 
 def find_dovecot():
     """Path to the dovecot binary, or None with a reason."""
+    if 'dovecot' in os.environ.get('LIFERAY_OPS_TEST_WITHOUT', '').split(','):
+        return None, 'LIFERAY_OPS_TEST_WITHOUT names dovecot: the stack runs as if it were not installed'
     binary = shutil.which('dovecot') or ('/usr/sbin/dovecot' if os.path.exists('/usr/sbin/dovecot') else None)
     if binary is None:
         return None, ('dovecot is not installed: apt-get install -y dovecot-core dovecot-pop3d '

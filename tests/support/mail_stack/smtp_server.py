@@ -52,6 +52,8 @@ class Delivery(object):
 
     def deliver(self, user, content):
         path = os.path.join(self.mail_root, user, 'Maildir')
+        # Without Dovecot nobody has laid out the user's home (Maildir(create=True) makes one level only).
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         key = mailbox.Maildir(path, create=True).add(content)
         if self.mail_owner is not None:
             # dovecot reads the mailbox as an unprivileged user
