@@ -94,3 +94,16 @@ def test_a_dead_smtp_server_fails_the_next_test_with_its_log(tmp_path):
         assert os.path.join(directory, 'smtp.log') in str(failure.value)
     finally:
         stack.stop(directory)
+
+
+def test_missing_python_package_stops_at_start_with_the_fix(tmp_path):
+    """mail-stack run by a python without aiosmtpd/trustme (-S: no site-packages) names them and their pins."""
+    import subprocess
+    import sys
+    from mailstack_fixtures import MAIL_STACK
+
+    result = subprocess.run([sys.executable, '-S', MAIL_STACK, 'start', str(tmp_path / 'stack')],
+                            capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode == 1
+    assert 'aiosmtpd==' in result.stderr and 'trustme==' in result.stderr
+    assert not (tmp_path / 'stack').exists()

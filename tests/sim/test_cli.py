@@ -99,3 +99,14 @@ def test_users_file_adds_administrators(start_sim, tmp_path):
     assert sim.update_preferences({"a": "1"}, auth=("ops@liferay.com", "pw")).status_code == 200
     assert sim.update_preferences({"a": "2"}, auth=("viewer@liferay.com", "pw")).status_code == 403
     assert sim.update_preferences({"a": "3"}, auth=ADMIN).status_code == 200
+
+
+def test_missing_python_package_stops_at_start_with_the_fix(tmp_path):
+    """CLI: a python without javaproperties (here: -S, no site-packages) exits at once naming the package
+    and its pin, instead of answering 500 on the first send."""
+    result = subprocess.run([sys.executable, "-S", str(SIM), "--home", str(tmp_path), "--port", "0"],
+                            capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode == 1
+    assert "javaproperties" in result.stderr and "javaproperties==" in result.stderr
+    assert "make venv" in result.stderr
+    assert not (tmp_path / "data").exists()
