@@ -31,6 +31,13 @@ author:
 extends_documentation_fragment:
   - liferay_ops.mail.mail_options
 attributes:
+  action_group:
+    description:
+      - Use C(group/liferay_ops.mail.mail) in C(module_defaults) to set the mail servers (O(smtp), O(pop),
+        O(javamail_properties)) once for this module and M(liferay_ops.mail.mail_settings).
+    support: full
+    membership:
+      - liferay_ops.mail.mail
   check_mode:
     support: full
     description: The checks run as usual; O(test_message) stops before DATA, like O(rcpt_probe), and sends nothing.

@@ -45,6 +45,16 @@ extends_documentation_fragment:
   - liferay_ops.mail.portal_connection
   - ansible.builtin.files
 attributes:
+  action_group:
+    description:
+      - Use C(group/liferay_ops.mail.liferay) in C(module_defaults) to set the portal connection once for this module
+        and M(liferay_ops.mail.mail_settings_info).
+      - Use C(group/liferay_ops.mail.mail) to set the mail servers (O(smtp), O(pop), O(javamail_properties)) once for
+        this module and M(liferay_ops.mail.mail_check).
+    support: full
+    membership:
+      - liferay_ops.mail.liferay
+      - liferay_ops.mail.mail
   check_mode:
     support: full
     description: Reads the target and reports what would change; writes nothing.

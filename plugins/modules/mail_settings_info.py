@@ -21,6 +21,13 @@ description:
 author:
   - liferay_ops.mail maintainers (@liferay-ops)
 attributes:
+  action_group:
+    description:
+      - Use C(group/liferay_ops.mail.liferay) in C(module_defaults) to set the portal connection once for this module
+        and M(liferay_ops.mail.mail_settings).
+    support: full
+    membership:
+      - liferay_ops.mail.liferay
   check_mode:
     support: full
     description: The module only reads.
@@ -45,6 +52,35 @@ options:
       - Also read C(LIFERAY_*) variables from the environment of the module itself.
     type: bool
     default: false
+  api_user:
+    description:
+      - Accepted so that one C(module_defaults) group (C(group/liferay_ops.mail.liferay)) can hold the portal
+        connection of M(liferay_ops.mail.mail_settings) and of this module. This module sends no request to the portal
+        (JSON web services cannot read preferences back), so the credentials are not used.
+    type: str
+  api_password:
+    description:
+      - Accepted for C(module_defaults) groups, like O(api_user); not used.
+    type: str
+  validate_certs:
+    description:
+      - Accepted for C(module_defaults) groups, like O(api_user); not used.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - Accepted for C(module_defaults) groups, like O(api_user); not used.
+    type: path
+  timeout:
+    description:
+      - Accepted for C(module_defaults) groups, like O(api_user); not used.
+    type: int
+    default: 30
+  startup_timeout:
+    description:
+      - Accepted for C(module_defaults) groups, like O(api_user); not used.
+    type: int
+    default: 60
   portal_url:
     description:
       - The portal the C(api) backend of M(liferay_ops.mail.mail_settings) wrote to, exactly as given there
@@ -154,6 +190,7 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.layers import (
 )
 from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_env import parse_env_file
 from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_api import PortalApiError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_options import portal_argument_spec
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
     POP_PORT,
     SMTP_PORT,
@@ -268,18 +305,17 @@ def _instance(params):
 
 
 def main():
+    spec = portal_argument_spec()  # the connection options, so that one module_defaults group serves both modules
+    spec.update(
+        liferay_home=dict(type='path'),
+        path=dict(type='path'),
+        env_file=dict(type='path'),
+        read_environment=dict(type='bool', default=False),
+        control_panel_used=dict(type='bool', default=False),
+        state_file=dict(type='path'),
+    )
     module = AnsibleModule(
-        argument_spec=dict(
-            liferay_home=dict(type='path'),
-            path=dict(type='path'),
-            env_file=dict(type='path'),
-            read_environment=dict(type='bool', default=False),
-            control_panel_used=dict(type='bool', default=False),
-            portal_url=dict(type='str'),
-            company_web_id=dict(type='str'),
-            company_id=dict(type='int'),
-            state_file=dict(type='path'),
-        ),
+        argument_spec=spec,
         required_one_of=[('liferay_home', 'path', 'env_file', 'portal_url')],
         required_by=dict(state_file='portal_url', company_web_id='portal_url', company_id='portal_url'),
         mutually_exclusive=[('company_id', 'company_web_id')],
