@@ -42,6 +42,9 @@ def parse_args(argv):
                         help="seconds during which portal URLs answer 503 (after start and /sim/restart)")
     parser.add_argument("--serialize-throwable", action="store_true",
                         help="json.service.serialize.throwable=true: error bodies describe the exception")
+    parser.add_argument("--mail-engine", choices=("auto", "javamail", "python"), default="auto",
+                        help="who sends /sim/send-test-mail: the real JavaMail in a JVM (auto: when a JDK and "
+                             "javax.mail.jar exist) or Python's smtplib")
     parser.add_argument("--osgi-poll-interval", type=float, default=0.5, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -65,7 +68,7 @@ def main(argv=None):
     portal = Portal(args.home, generation=args.liferay, instances=instances, state_dir=args.state_dir,
                     env_file=args.env_file, users_file=args.users_file, ca_file=args.ca_file,
                     serialize_throwable=args.serialize_throwable, startup_delay=args.startup_delay,
-                    osgi_interval=args.osgi_poll_interval)
+                    osgi_interval=args.osgi_poll_interval, mail_engine=args.mail_engine)
     server = SimServer((args.bind, args.port), portal)
     stop = threading.Event()
 

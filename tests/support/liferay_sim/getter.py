@@ -44,3 +44,22 @@ def java_string(value):
     if isinstance(value, float) and value.is_integer():
         return repr(value)
     return str(value)
+
+
+def is_null(value):
+    """Validator.isNull(String): None, only spaces (U+0020, not tabs), or the word 'null' with
+    spaces anywhere in it ('null', ' n u l l '); 'NULL' and '\\t' are not null."""
+    if value is None:
+        return True
+    counter = 0
+    for char in str(value):
+        if char == " ":
+            continue
+        if counter > 3 or char != "null"[counter]:
+            return False
+        counter += 1
+    return counter in (0, 4)
+
+
+def is_not_null(value):
+    return not is_null(value)

@@ -43,19 +43,28 @@ class User(object):
 
 
 class Session(object):
-    """One cached JavaMail session: a frozen copy of its properties."""
+    """One cached JavaMail session.
 
-    def __init__(self, properties, sources, mode, built_at):
+    In 7.4 ``properties`` is the infrastructure session's dict, shared by every instance
+    (docs/liferay-model.md §4): what it holds is read when a mail is sent, not when the
+    session was built. ``auth_user`` is the user of the Authenticator MailServiceImpl
+    attached (None without one); its password is ``properties[password_key]`` when asked.
+    """
+
+    def __init__(self, properties, sources, mode, built_at, auth_user=None, password_key=None, shared=False):
         self.properties = properties
         self.sources = sources
         self.mode = mode
         self.built_at = built_at
+        self.auth_user = auth_user
+        self.password_key = password_key
+        self.shared = shared
 
 
 class Portal(object):
     def __init__(self, home, generation="7.4", instances=("liferay.com",), state_dir=None, env_file=None,
                  users_file=None, ca_file=None, serialize_throwable=False, startup_delay=0.0,
-                 osgi_interval=0.5):
+                 osgi_interval=0.5, mail_engine="auto"):
         if generation not in GENERATIONS:
             raise ValueError("unknown Liferay generation %r (use one of %s)" % (generation, ", ".join(GENERATIONS)))
         self.home = os.path.abspath(home)
@@ -70,6 +79,9 @@ class Portal(object):
         state_dir = state_dir or os.path.join(self.home, "data")
         self.preferences = preferences.PreferencesStore(os.path.join(state_dir, "sim-preferences.json"))
         self.sessions = {}
+        self.mail_engine = mail_engine
+        self.javamail = None
+        self.javamail_reason = "the simulator has not started"
         self.osgi = None
         if generation == "2025.q4":
             self.osgi = osgi.OsgiConfigs(os.path.join(self.home, "osgi", "configs"), self._osgi_changed,
@@ -87,6 +99,9 @@ class Portal(object):
             self.environ = environ
             self.props = {c.company_id: load_portal_properties(self.home, environ, c.company_id)
                           for c in self.companies}
+            # InfrastructureUtil.getMailSession(): built once per start-up from the portal-wide
+            # properties; 7.4's MailServiceImpl writes every instance's values into its Properties.
+            self.infrastructure = mailsession.infrastructure_properties(load_portal_properties(self.home, environ))
             self.sessions.clear()
             self.ready_at = time.monotonic() + self.startup_delay
         LOG.info("Loaded portal properties from %s", ", ".join(self.props[self.default_company.company_id]
@@ -95,10 +110,37 @@ class Portal(object):
     def start(self):
         if self.osgi:
             self.osgi.start()
+        self._start_javamail()
 
     def stop(self):
         if self.osgi:
             self.osgi.stop()
+        if self.javamail:
+            self.javamail.close()
+
+    def _start_javamail(self):
+        """Pick the mail engine; compile the JavaMail sender and build its trust store in the background."""
+        from . import sender
+
+        self.javamail_reason = None
+        if self.mail_engine == "python":
+            self.javamail_reason = "the simulator was started with --mail-engine python"
+            return
+        self.javamail_reason = sender.javamail_unavailable_reason()
+        if self.javamail_reason:
+            if self.mail_engine == "javamail":
+                raise RuntimeError("--mail-engine javamail: " + self.javamail_reason)
+            LOG.warning("Sending with Python's smtplib: the real JavaMail is not available (%s)", self.javamail_reason)
+            return
+        self.javamail = sender.JavaMailEngine(self.ca_file)
+
+        def warm_up():
+            try:
+                self.javamail.prepare()
+            except Exception as error:  # reported again by the first send
+                LOG.error("Preparing the JavaMail sender failed: %s", error)
+
+        threading.Thread(target=warm_up, name="javamail-warm-up", daemon=True).start()
 
     def restart(self):
         self.load()
@@ -231,9 +273,11 @@ class Portal(object):
                 values, layers = self.osgi.company_configuration(company_id)
                 built = mailsession.build_osgi(values, layers)
             else:
+                shared, shared_sources = self.infrastructure
                 built = mailsession.build_74(self.properties_of(company_id), self.preferences.get(company_id),
-                                             self.preferences.get(preferences.SYSTEM))
-            session = Session(built[0], built[1], built[2], time.time())
+                                             self.preferences.get(preferences.SYSTEM), shared, shared_sources)
+            session = Session(built[0], built[1], built[2], time.time(), auth_user=built[3], password_key=built[4],
+                              shared=not self.osgi)
             self.sessions[company_id] = session
             return session, False
 
@@ -254,15 +298,40 @@ class Portal(object):
         if to.strip().lower() in blacklist:
             return {"sent": False, "skipped": True,
                     "error": "Email %s will be ignored because it is included in mail.send.blacklist" % to}
-        api = "jakarta.mail" if self.generation == "2025.q4" else "javax.mail"
+        with self.lock:  # JavaMail reads the (shared) Properties when it sends
+            properties = dict(session.properties)
+        engine = "javamail" if self.javamail else "python"
+        started = time.monotonic()
         try:
-            sender.send(session.properties, to, subject, sender_address, ca_file=self.ca_file, api=api,
-                        check_identity_default=self.generation == "2025.q4")
+            if self.javamail:
+                if self.generation == "2025.q4":
+                    # Jakarta Mail 2.x checks the server identity by default, JavaMail 1.6 does not.
+                    protocol = "smtps" if properties.get("mail.transport.protocol") == "smtps" else "smtp"
+                    properties.setdefault("mail.%s.ssl.checkserveridentity" % protocol, "true")
+                self.javamail.send(properties, to, subject, sender_address, authenticator_user=session.auth_user,
+                                   password_key=session.password_key)
+            else:
+                api = "jakarta.mail" if self.generation == "2025.q4" else "javax.mail"
+                sender.send(properties, to, subject, sender_address, ca_file=self.ca_file, api=api,
+                            check_identity_default=self.generation == "2025.q4",
+                            authenticator_user=session.auth_user, password_key=session.password_key)
         except sender.SendError as error:
             text = str(error)
-            for key, value in session.properties.items():
+            for key, value in properties.items():
                 if preferences.is_secret_key(key) and value:
                     text = text.replace(value, preferences.MASK)
-            LOG.error("Unable to send mail: %s", text)
-            return {"sent": False, "error": text}
-        return {"sent": True}
+            LOG.error("Unable to send mail (%s): %s", engine, text)
+            return self._send_answer(False, engine, started, error=text,
+                                     exception=getattr(error, "exception_type", None))
+        LOG.info("Sent a test mail to %s through %s", to, engine)
+        return self._send_answer(True, engine, started)
+
+    def _send_answer(self, sent, engine, started, error=None, exception=None):
+        answer = {"sent": sent, "engine": engine, "seconds": round(time.monotonic() - started, 3)}
+        if engine == "python":
+            answer["engineReason"] = self.javamail_reason
+        if error is not None:
+            answer["error"] = error
+        if exception:
+            answer["exception"] = exception
+        return answer

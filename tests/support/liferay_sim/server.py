@@ -277,7 +277,9 @@ class Handler(BaseHTTPRequestHandler):
             session, cached = portal.mail_session(company.company_id)
             raise Reply(200, {"webId": company.web_id, "companyId": company.company_id,
                               "properties": preferences.masked(session.properties, _flag(self.query, "secrets")),
-                              "sources": dict(session.sources), "cached": cached, "mode": session.mode})
+                              "sources": dict(session.sources), "cached": cached, "mode": session.mode,
+                              "sharedProperties": session.shared,
+                              "authenticator": session.auth_user is not None})
         if route == "/sim/send-test-mail" and method == "POST":
             body = self._params()
             company = self._company_from({k: [str(v)] for k, v in body.items()})
