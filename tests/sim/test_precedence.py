@@ -120,13 +120,35 @@ def test_smtps_moves_every_transport_key_to_the_smtps_prefix(start_sim):
 
 
 def test_per_instance_sessions_and_company_properties(start_sim):
-    """§2.5/§5: each instance has its own prefs; LIFERAY_PROPS_BY_COMPANY_<id> applies to one instance only."""
+    """§3/§4: each instance has its own prefs; LIFERAY_PROPS_BY_COMPANY_<id> applies to one instance only. The
+    raw-mode session is InfrastructureUtil.getMailSession() itself, built from the portal-wide properties, and
+    7.4's MailServiceImpl writes a structured instance's values into that same Properties object."""
     sim = start_sim(args=["--instances", "liferay.com,other.example"],
-                    env={"LIFERAY_PROPS_BY_COMPANY_20098": "mail.session.mail.smtp.host=other-host\n"})
-    assert sim.session("other.example")["properties"]["mail.smtp.host"] == "other-host"
-    assert sim.session("liferay.com")["properties"]["mail.smtp.host"] == "localhost"
+                    env={"LIFERAY_PROPS_BY_COMPANY_20098": "mail.session.mail=true\n"
+                                                           "mail.session.mail.smtp.host=other-host\n"})
+    raw = sim.session("liferay.com")
+    assert (raw["mode"], raw["properties"]["mail.smtp.host"], raw["sharedProperties"]) == ("raw", "localhost", True)
+    other = sim.session("other.example")
+    assert (other["mode"], other["properties"]["mail.smtp.host"]) == ("structured", "other-host")
+    # MailServiceImpl.getSession(20098) called setProperty on the infrastructure session's Properties
+    assert sim.session("liferay.com")["properties"]["mail.smtp.host"] == "other-host"
     response = sim.update_preferences({"mail.session.mail": "true", P + "smtp.host": "x"}, company_id=20098,
                                       auth=("test@other.example", "test"))
     assert response.status_code == 200
-    assert sim.prefs(20098) == {"mail.session.mail": "true", P + "smtp.host": "x"}
+    # mail.session.mail=true equals that instance's portal property, so update-preferences stores nothing for it
+    assert sim.prefs(20098) == {P + "smtp.host": "x"}
     assert sim.prefs(COMPANY_ID) == {}
+
+
+def test_auth_follows_validator_is_not_null(start_sim):
+    """§4: MailServiceImpl sets mail.<p>.auth from Validator.isNotNull(smtpPassword) || isNotNull(smtpUser):
+    spaces only and the word "null" (even spaced out) are empty; a tab or "NULL" is not."""
+    cases = {"   ": "false", "null": "false", " n u l l ": "false", "NULL": "true", "\t": "true", "joe": "true"}
+    for user, auth in cases.items():
+        sim = start_sim(files={"portal-ext.properties": "mail.session.mail=true\n"})
+        sim.update_preferences({P + "smtp.user": user, P + "smtp.password": " null "})
+        sim.restart()
+        session = sim.session()
+        assert session["properties"]["mail.smtp.auth"] == auth, repr(user)
+        assert session["authenticator"] is (auth == "true")
+        sim.stop()

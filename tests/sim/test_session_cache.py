@@ -110,3 +110,41 @@ def test_no_control_panel_mail_form_in_2025q4(start_sim):
     """§2.6: from 2025.Q4 mail settings live in the OSGi configuration, not in Server Administration."""
     sim = start_sim(args=["--liferay", "2025.q4"])
     assert sim.control_panel(smtpHost="x").status_code == 404
+
+
+def test_removed_advanced_property_stays_until_restart(sim):
+    """§4: 7.4 MailServiceImpl.getSession(long) calls setProperty on InfrastructureUtil.getMailSession()'s
+    Properties; a rebuild after clearSession() sets the keys it knows and never removes one, so an advanced
+    property dropped in a Control Panel save stays in force until the portal restarts."""
+    sim.control_panel(smtpHost="h", advancedProperties="mail.smtp.timeout=5000\nmail.smtp.from=bounce@example.com")
+    assert sim.session()["properties"]["mail.smtp.timeout"] == "5000"
+    sim.control_panel(smtpHost="h", advancedProperties="mail.smtp.from=other@example.com")
+    rebuilt = sim.session()
+    assert rebuilt["cached"] is False and rebuilt["sharedProperties"] is True
+    assert rebuilt["properties"]["mail.smtp.timeout"] == "5000"
+    assert rebuilt["properties"]["mail.smtp.from"] == "other@example.com"
+    sim.restart()
+    assert "mail.smtp.timeout" not in sim.session()["properties"]
+
+
+def test_advanced_properties_bleed_between_instances(start_sim):
+    """§4: one instance's advanced property is in force for every instance whose session shares the Properties."""
+    sim = start_sim(args=["--instances", "liferay.com,other.example"])
+    sim.control_panel(preferencesCompanyId=20098, smtpHost="o", advancedProperties="mail.smtp.timeout=1234",
+                      auth=("test@other.example", "test"))
+    sim.control_panel(preferencesCompanyId=20097, smtpHost="d")
+    assert "mail.smtp.timeout" not in sim.session("liferay.com")["properties"]
+    sim.session("other.example")
+    default = sim.session("liferay.com")
+    assert default["cached"] is True and default["properties"]["mail.smtp.timeout"] == "1234"
+    assert default["properties"]["mail.smtp.host"] == "o"
+
+
+def test_2025q4_sessions_do_not_share_properties(start_sim):
+    """§4: the 2025.Q4 modules MailServiceImpl starts from new Properties() for every instance."""
+    configs = "osgi/configs/com.liferay.mail.settings.configuration.MailSettingCompanyConfiguration"
+    sim = start_sim(args=["--liferay", "2025.q4", "--instances", "liferay.com,other.example"], files={
+        configs + ".scoped~other.config": 'companyId=L"20098"\nadditionalJavaMailProperties="mail.smtp.timeout=1"\n'})
+    assert sim.session("other.example")["properties"]["mail.smtp.timeout"] == "1"
+    default = sim.session("liferay.com")
+    assert default["sharedProperties"] is False and "mail.smtp.timeout" not in default["properties"]
