@@ -1,4 +1,4 @@
-"""JSON web services: paths, parameters, permissions, status codes and bodies (reference section 3)."""
+"""JSON web services: paths, parameters, permissions, status codes and bodies (docs/liferay-model.md §5)."""
 
 import json
 
@@ -59,7 +59,8 @@ def test_unknown_service_is_404(sim):
 @pytest.mark.parametrize("auth", [None, ("test@liferay.com", "wrong"), ("nobody@liferay.com", "test"), USER],
                          ids=["no-credentials", "wrong-password", "unknown-user", "not-an-administrator"])
 def test_update_preferences_is_403_empty_object_unless_administrator_in_74(sim, auth):
-    """§3.1/§3.3: guest, wrong Basic credentials (treated as guest in 7.4) and non-admins get 403 {}."""
+    """§5: guest, wrong Basic credentials (BasicAuthHeaderAuthVerifier without forceBasicAuth: the request runs as
+    Guest in 7.4) and non-admins fail CompanyServiceImpl.updatePreferences' role check: 403 {}."""
     response = sim.post(UPDATE, auth=auth, data={"companyId": COMPANY_ID,
                                                  "unicodeProperties": json.dumps({P + "smtp.host": "x"})})
     assert (response.status_code, response.text) == (403, "{}")
@@ -78,7 +79,9 @@ def test_wrong_credentials_get_a_basic_challenge_in_2025q4(start_sim):
 
 
 def test_company_zero_and_other_instances_are_rejected(start_sim):
-    """§3.1: Administrator of *that* company only; company 0 (system) has no Administrator role -> 403."""
+    """§5: CompanyServiceImpl.updatePreferences asks RoleLocalServiceImpl.hasUserRole(userId, companyId,
+    ADMINISTRATOR, true) for the target companyId: company 0 and unknown ids have no such role (fetchByC_N is
+    null -> false), and an Administrator of the default instance holds no role in another -> PrincipalException, 403."""
     sim = start_sim(args=["--instances", "liferay.com,other.example"])
     for company_id in (0, 20098, 999):
         response = sim.update_preferences({P + "smtp.host": "x"}, company_id=company_id)
@@ -134,3 +137,26 @@ def test_missing_map_is_a_server_error(start_sim):
     response = sim.post(UPDATE, auth=ADMIN, data={"companyId": COMPANY_ID})
     assert response.status_code == 500
     assert response.json()["error"]["type"] == "java.lang.NullPointerException"
+
+
+def test_the_role_is_checked_in_the_target_company_not_the_request_company(start_sim, tmp_path):
+    """§5: CompanyServiceImpl.updatePreferences checks hasUserRole(getUserId(), companyId, ...) with the companyId
+    parameter - not permissionChecker.isCompanyAdmin() of the company the request came in through. The
+    Administrator of other.example, calling through the default instance's URL, may write other.example's
+    preferences and not the default instance's; ANALYTICS_ADMINISTRATOR is accepted too, for update only."""
+    users = tmp_path / "users.json"
+    users.write_text(json.dumps([{"emailAddress": "analytics@liferay.com", "password": "test", "adminOf": [],
+                                  "analyticsAdminOf": ["liferay.com"]}]))
+    sim = start_sim(args=["--instances", "liferay.com,other.example", "--users-file", str(users),
+                          "--serialize-throwable"])
+    other_admin = ("test@other.example", "test")
+    assert sim.update_preferences({P + "smtp.host": "o"}, company_id=20098, auth=other_admin).status_code == 200
+    denied = sim.update_preferences({P + "smtp.host": "d"}, company_id=COMPANY_ID, auth=other_admin)
+    assert denied.status_code == 403
+    assert denied.json()["error"]["type"] == "com.liferay.portal.kernel.security.auth.PrincipalException"
+    analytics = ("analytics@liferay.com", "test")
+    assert sim.update_preferences({P + "smtp.host": "a"}, auth=analytics).status_code == 200
+    removed = sim.post("/api/jsonws/invoke", auth=analytics, json={
+        "/company/remove-preferences": {"companyId": COMPANY_ID, "keys": [P + "smtp.host"]}})
+    assert removed.status_code == 403
+    assert sim.prefs(20098) == {P + "smtp.host": "o"} and sim.prefs() == {P + "smtp.host": "a"}

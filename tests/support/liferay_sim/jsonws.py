@@ -1,4 +1,4 @@
-"""JSON web services under /api/jsonws (reference section 3).
+"""JSON web services under /api/jsonws (docs/liferay-model.md §5).
 
 Status mapping as JSONWebServiceServiceAction: unknown service and NoSuchModel
 -> 404, PrincipalException -> 403, anything else -> 500; the body is '{}' unless
@@ -142,14 +142,16 @@ class JsonWebServices(object):
             raise ServiceError(404, NO_SUCH_COMPANY, "No Company exists with the key {webId=%s}" % web_id)
         return company.as_json()
 
-    def _require_admin(self, company_id, user):
-        if not self.portal.is_admin(user, company_id):
-            raise ServiceError(403, PRINCIPAL_EXCEPTION,
-                               "User %s must have the Administrator role in company %d" % (user.email, company_id))
+    def _require_admin(self, company_id, user, analytics=False):
+        """CompanyServiceImpl: hasUserRole(getUserId(), companyId, ADMINISTRATOR, true) for the *target* companyId
+        (updatePreferences also accepts ANALYTICS_ADMINISTRATOR), else a bare PrincipalException."""
+        if not (self.portal.is_admin(user, company_id)
+                or analytics and self.portal.is_admin(user, company_id, "Analytics Administrator")):
+            raise ServiceError(403, PRINCIPAL_EXCEPTION)  # a bare `new PrincipalException()`: no message
 
     def update_preferences(self, params, user):
         company_id = _long(params, "companyId")
-        self._require_admin(company_id, user)
+        self._require_admin(company_id, user, analytics=True)
         raw = params.get("unicodeProperties")
         if raw is None:
             raw = params.get("properties")

@@ -36,10 +36,11 @@ class Company(object):
 
 
 class User(object):
-    def __init__(self, email, password, admin_of):
+    def __init__(self, email, password, admin_of, analytics_admin_of=()):
         self.email = email
         self.password = password
         self.admin_of = set(admin_of)
+        self.analytics_admin_of = set(analytics_admin_of)
 
 
 class Session(object):
@@ -160,7 +161,8 @@ class Portal(object):
                 for entry in json.load(handle):
                     email = entry.get("emailAddress") or entry["email"]
                     users = [u for u in users if u.email != email.lower()]
-                    users.append(User(email.lower(), entry["password"], entry.get("adminOf", [])))
+                    users.append(User(email.lower(), entry["password"], entry.get("adminOf", []),
+                                      entry.get("analyticsAdminOf", [])))
         return users
 
     # --- lookups ----------------------------------------------------------
@@ -196,9 +198,13 @@ class Portal(object):
             return None, "invalid"
         return user, "ok"
 
-    def is_admin(self, user, company_id):
+    def is_admin(self, user, company_id, role="Administrator"):
+        """RoleLocalServiceImpl.hasUserRole(userId, companyId, role, true): false when the company (or its
+        role, as for company 0) does not exist; a user holds roles of the company named, not of the request's."""
         company = self.company_by_id(company_id)
-        return bool(user and company and company.web_id in user.admin_of)
+        held = user.analytics_admin_of if user and role == "Analytics Administrator" else \
+            (user.admin_of if user else ())
+        return bool(user and company and company.web_id in held)
 
     # --- preferences writes ---------------------------------------------
 
