@@ -3,38 +3,44 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Round-trip reader/writer for Apache Felix ``.config`` files.
+"""Round-trip reader/writer for ``.config`` files as Liferay's portal-file-install reads them.
 
-Liferay reads ``[Liferay Home]/osgi/configs/*.config`` with the Felix
-Configuration Admin syntax::
+Liferay does not hand ``[Liferay Home]/osgi/configs/*.config`` to Felix: its own
+``TypedProperties`` reads the file line by line (docs/liferay-model.md §6)::
 
-    # comment
+    # comments, only before the first attribute
     name="plain string"
-    companyId=L"20097"
+    companyId = L"20097"
     enableStartTLS=B"true"
-    sendBlacklist=[ \\
-      "noreply@liferay.com", \\
-      ]
+    sendBlacklist=[\\
+      "noreply@liferay.com",\\
+      "test@liferay.com"\\
+    ]
 
-Type codes: T (string, usually omitted), I, L, F, D, X (byte), S (short),
-C (char), B (boolean); lower case for Java primitives. Values are a quoted
-simple value, an array ``[...]`` or a collection ``(...)``.
+A line ending in a backslash continues on the next one (each physical line is
+trimmed). The joined line must match ``name = value`` where the name holds only
+letters, digits, ``-``, ``_`` and ``.``, and the value is a quoted, typed or
+bracketed value with nothing after it; the first line that does not match ends
+Liferay's reading of the file. Before the value is unquoted,
+``InterpolationUtil.substVars`` replaces ``${name}`` by a JVM system property
+(or by nothing). ``ConfigurationHandler`` then reads the typed value.
 
-Felix itself is lenient: a value it cannot read is silently dropped, and
-everything after some mistakes is ignored. This reader is strict instead and
-raises :class:`OsgiConfigError` (with the line number) wherever Felix would
-lose or misread data, so a broken file is never "fixed" into a different one.
+This reader is strict: wherever Liferay would stop reading, drop, or read a
+value differently from its text, it raises :class:`OsgiConfigError` with the
+line number, so a file is never "fixed" into a different one. The writer
+escapes as ``ConfigurationHandler._writeQuoted`` does and refuses values that
+Liferay would not read back unchanged.
 
 Untouched entries, comments and blank lines are written back byte for byte;
-changed and new entries are written the way Felix writes them.
+changed entries keep their indentation and their ``=`` or `` = `` spelling.
 """
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import bisect
 import re
 import struct
+import unicodedata
 from collections import OrderedDict, namedtuple
 
 
@@ -51,10 +57,10 @@ _CLOSERS = {ARRAY: ']', COLLECTION: ')'}
 
 _NAMED_ESCAPES = {'b': '\b', 't': '\t', 'n': '\n', 'f': '\f', 'r': '\r'}
 _ESCAPE_FOR = dict((v, '\\' + k) for k, v in _NAMED_ESCAPES.items())
-# Characters Felix escapes with a plain backslash when it writes a value.
-_BACKSLASHED = '\\" ='
-# An attribute name starting with one of these would not be read as a name.
-_NAME_START_ESCAPED = '#[](),'
+# ConfigurationHandler._writeQuoted puts a backslash before these (docs/liferay-model.md §6).
+_BACKSLASHED = '\\" ={}'
+# Attribute names TypedProperties reads: the name part of its line pattern.
+_NAME_RE = re.compile(r'[0-9A-Za-z_.-]+\Z')
 
 _INTEGER_RE = re.compile(r'[+-]?[0-9]+\Z')
 _DECIMAL_RE = re.compile(r'[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[fFdD]?\Z')
@@ -71,6 +77,20 @@ _JAVA_NAMES = {'X': 'byte', 'S': 'short', 'I': 'int', 'L': 'long', 'F': 'float',
 
 # Java's Character.isWhitespace() is false for the no-break spaces.
 _NOT_JAVA_SPACE = u'\u00a0\u2007\u202f'
+# java.util.regex \s, and the characters Java's '.' does not match (no DOTALL).
+_JAVA_S = ' \t\n\x0b\f\r'
+_JAVA_NOT_DOT = '\n\r\u0085\u2028\u2029'
+
+# TypedProperties' line pattern (docs/liferay-model.md §6), applied to the joined, trimmed lines.
+_LINE_RE = re.compile(r'([%(s)s]*[0-9a-zA-Z_.-]+[%(s)s]*)=([%(s)s]*[TILFDXSCBilfdxscb]?'
+                      r'(?:\[.*\]|\{.*\}|\(.*\)|".*")[%(s)s]*)\Z' % {'s': _JAVA_S}, re.DOTALL)
+_INDENT_NAME_SEP_RE = re.compile(r'([%(s)s]*)([0-9a-zA-Z_.-]+)([%(s)s]*=[%(s)s]*)' % {'s': _JAVA_S})
+# InterpolationUtil._unescape (the builds that have it): its three patterns.
+_EXISTING_SUBST_VAR_RE = re.compile(r'[^%(n)s]*\$\\*\{[^%(n)s]*\}[^%(n)s]*\Z' % {'n': _JAVA_NOT_DOT})
+_ESCAPED_OPENING_RE = re.compile(r'\\+\{')
+_ESCAPED_CLOSING_RE = re.compile(r'\\+\}')
+_SUBST_MARKER = '$__'
+_SUBST_LIMIT = 1000
 
 
 class OsgiConfigError(Exception):
@@ -197,7 +217,10 @@ def _typed_problem(type_code, text):
 
 
 def check_config_value(name, config_value):
-    """Raise OsgiConfigError unless ``config_value`` can be written and read back."""
+    """Raise OsgiConfigError unless ``config_value`` can be written and Liferay reads it back unchanged."""
+    if not isinstance(name, str) or not _NAME_RE.match(name):
+        raise OsgiConfigError('attribute %r: Liferay reads only attribute names made of letters, digits, '
+                              '"-", "_" and "."' % (name,))
     if not isinstance(config_value, ConfigValue):
         raise OsgiConfigError('attribute %r: expected a ConfigValue' % name)
     type_code, value, kind = config_value
@@ -217,6 +240,13 @@ def check_config_value(name, config_value):
             problem = _unencodable(item)
         if problem:
             raise OsgiConfigError('attribute %r: %s%s' % (name, problem, _shown(name, item)))
+    if kind == ARRAY and type_code and type_code.islower():
+        raise OsgiConfigError('attribute %r: Liferay cannot read an array with the lower-case type %r '
+                              '(ConfigurationHandler finds no array type for it); use %r'
+                              % (name, type_code, type_code.upper()))
+    problem = round_trip_problem(config_value)
+    if problem:
+        raise OsgiConfigError('attribute %r: %s' % (name, problem))
 
 
 def _unencodable(text):
@@ -274,271 +304,324 @@ def same_value(a, b):
 
 # ---------------------------------------------------------------- writing
 
-def _escape(text, is_name=False):
+def _escape(text):
+    """ConfigurationHandler._writeQuoted (docs/liferay-model.md §6)."""
     out = []
     for ch in text:
         if ch in _BACKSLASHED:
             out.append('\\' + ch)
         elif ch in _ESCAPE_FOR:
             out.append(_ESCAPE_FOR[ch])
-        elif ord(ch) < 0x20 or (is_name and _is_java_space(ch)):
+        elif ord(ch) < 0x20:
             out.append('\\u%04x' % ord(ch))
         else:
             out.append(ch)
-    if is_name and text and text[0] in _NAME_START_ESCAPED:
-        out[0] = '\\' + out[0]
     return ''.join(out)
 
 
 def render_value(config_value, newline='\n'):
-    """The text Felix would write for one value (without the name)."""
+    """The text Liferay's ConfigurationHandler.write gives one value (without the name)."""
     type_code, value, kind = config_value
     if kind == SCALAR:
         return '%s"%s"' % (type_code, _escape(value))
-    continuation = ' \\' + newline
-    elements = ''.join('  "%s",%s' % (_escape(item), continuation) for item in value)
-    if kind == ARRAY:
-        return '%s[%s%s  ]' % (type_code, continuation, elements)
-    return '%s(%s%s)' % (type_code, continuation, elements)
+    # _writeArray / _writeCollection: one element per line, no comma after the last.
+    continuation = '\\' + newline
+    elements = (',' + continuation).join('  "%s"' % _escape(item) for item in value)
+    opener, closer = ('[', ']') if kind == ARRAY else ('(', ')')
+    if elements:
+        elements += continuation
+    return '%s%s%s%s%s' % (type_code, opener, continuation, elements, closer)
 
 
-def render_entry(name, config_value, newline='\n'):
-    return '%s=%s%s' % (_escape(name, is_name=True), render_value(config_value, newline), newline)
+def render_entry(name, config_value, newline='\n', separator='='):
+    if not isinstance(name, str) or not _NAME_RE.match(name):
+        raise OsgiConfigError('attribute %r: Liferay reads only attribute names made of letters, digits, '
+                              '"-", "_" and "."' % (name,))
+    return '%s%s%s%s' % (name, separator, render_value(config_value, newline), newline)
 
 
-# ---------------------------------------------------------------- reading
+# ---------------------------------------------------------------- Liferay's reading, step by step
+
+def _java_trim(text):
+    """String.trim(): drops every character up to U+0020 at both ends."""
+    start, end = 0, len(text)
+    while start < end and text[start] <= ' ':
+        start += 1
+    while end > start and text[end - 1] <= ' ':
+        end -= 1
+    return text[start:end]
+
 
 def _is_java_space(ch):
-    return ch.isspace() and ch not in _NOT_JAVA_SPACE
+    """Character.isWhitespace."""
+    if ch in '\t\n\x0b\f\r\x1c\x1d\x1e\x1f':
+        return True
+    return unicodedata.category(ch) in ('Zs', 'Zl', 'Zp') and ch not in _NOT_JAVA_SPACE
 
 
-class _Entry(object):
-    """Where one attribute came from, to write it back untouched."""
-    __slots__ = ('leading', 'text', 'value', 'line')
+def subst_vars(value, lookup=None):
+    """InterpolationUtil.substVars without _unescape: ``${name}`` -> lookup(name), or "" when unknown.
 
-    def __init__(self, leading, text, value, line):
-        self.leading = leading
-        self.text = text
-        self.value = value
-        self.line = line
-
-
-class _Scanner(object):
-    """Character scanner over the whole file; positions map to line numbers."""
-
-    def __init__(self, text):
-        self.text = text
-        self.pos = 0
-        self.end = len(text)
-        self.line_starts = [0] + [m.end() for m in _LINE_BREAK_RE.finditer(text)]
-
-    def line_at(self, pos=None):
-        return bisect.bisect_right(self.line_starts, self.pos if pos is None else pos)
-
-    def line_start(self, pos):
-        return self.line_starts[self.line_at(pos) - 1]
-
-    def peek(self, offset=0):
-        i = self.pos + offset
-        return self.text[i] if i < self.end else ''
-
-    def fail(self, message, pos=None):
-        raise OsgiConfigError(message, self.line_at(pos))
-
-    def at_line_break(self):
-        return self.peek() in ('\r', '\n')
-
-    def skip_line_break(self):
-        if self.text.startswith('\r\n', self.pos):
-            self.pos += 2
-        elif self.at_line_break():
-            self.pos += 1
-
-    def skip_space(self):
-        while self.pos < self.end and _is_java_space(self.text[self.pos]):
-            self.pos += 1
-
-    def skip_to_line_end(self):
-        while self.pos < self.end and not self.at_line_break():
-            self.pos += 1
-
-    def skip_space_and_continuations(self):
-        while True:
-            self.skip_space()
-            if self.peek() == '\\' and self.peek(1) in ('\r', '\n'):
-                self.pos += 1
-                continue
-            return
-
-    def read_escape(self, name):
-        """Decode the escape whose backslash was just consumed."""
-        ch = self.peek()
-        if ch == '':
-            self.fail('a backslash ends the file')
-        if ch == 'u':
-            digits = self.text[self.pos + 1:self.pos + 5]
-            if not _HEX4_RE.match(digits):
-                self.fail('\\u must be followed by four hexadecimal digits%s'
-                          % ('' if name is None else ' (attribute %r)' % name))
-            self.pos += 5
-            return chr(int(digits, 16))
-        if ch == '\r' or ch == '\n':
-            # Felix reads an escaped line break as a newline character.
-            self.skip_line_break()
-            return '\n'
-        self.pos += 1
-        return _NAMED_ESCAPES.get(ch, ch)
+    ``lookup`` stands for System.getProperty; None knows no property. Raises ValueError where
+    Liferay's loop would never end (a ``${`` whose every later ``}`` is escaped).
+    """
+    seen = set()
+    for _round in range(_SUBST_LIMIT):
+        start = value.find('${')
+        stop = value.find('}')
+        while start >= 0 and stop >= 0:
+            state = (value, start, stop)
+            if state in seen:
+                raise ValueError('InterpolationUtil.substVars never finishes on this value')
+            seen.add(state)
+            while stop > 0 and value[stop - 1] == '\\':
+                stop = value.find('}', stop + 1)
+            while stop >= 0:
+                index = value.find('${', start + 2)
+                if index < 0 or index > stop:
+                    break
+                start = index
+            if start < stop:
+                break
+            stop = value.find('}', stop + 1)
+            start = value.find('${')
+        if start < 0 or stop < 0:
+            return value
+        variable = value[start + 2:stop]
+        replacement = lookup(variable) if (lookup is not None and variable) else None
+        value = value[:start] + (replacement or '') + value[stop + 1:]
+    raise ValueError('InterpolationUtil.substVars never finishes on this value')
 
 
-def _join_surrogates(text, scanner, name, line):
+def _escaped_brace_at(value, start):
+    found = [m.start() for m in (_ESCAPED_OPENING_RE.search(value, start), _ESCAPED_CLOSING_RE.search(value, start))
+             if m is not None]
+    return min(found) if found else -1
+
+
+def unescape_braces(value):
+    """InterpolationUtil._unescape, in the builds that run it after substVars (docs/liferay-model.md §6)."""
+    value = value.replace(_SUBST_MARKER, '$')
+    if not _EXISTING_SUBST_VAR_RE.match(value):
+        return value
+    escape = _escaped_brace_at(value, 0)
+    while 0 <= escape < len(value) - 1:
+        if value[escape + 1] in '{}\\':
+            value = value[:escape] + value[escape + 1:]
+        escape = _escaped_brace_at(value, escape + 1)
+    return value
+
+
+def _join_surrogates(text, name, line):
     if not any(u'\ud800' <= ch <= u'\udfff' for ch in text):
         return text
     try:
         return text.encode('utf-16-le', 'surrogatepass').decode('utf-16-le')
     except UnicodeDecodeError:
-        raise OsgiConfigError('a \\u escape in %s is a lone UTF-16 surrogate'
-                              % ('an attribute name' if name is None else 'attribute %r' % name), line)
+        raise OsgiConfigError('a \\u escape in attribute %r is a lone UTF-16 surrogate' % name, line)
 
 
-def _read_name(scanner):
-    start = scanner.pos
-    line = scanner.line_at()
-    first = scanner.peek()
-    if first == '=':
-        scanner.fail('missing attribute name before "="')
-    if first in '[](),"':
-        scanner.fail('an attribute name cannot start with %r (escape it with a backslash)' % first)
+def _read_quoted(raw, pos, name, line):
+    """ConfigurationHandler._readQuoted from ``pos`` (after the opening quote): (text, index of the closing quote)."""
     chars = []
-    has_escape = False
+    escaped = False
+    end = len(raw)
     while True:
-        ch = scanner.peek()
-        if ch == '=':
-            scanner.pos += 1
-            break
-        if ch == '' or ch in ('\r', '\n'):
-            scanner.fail('expected name="value" (no "=" found on this line)', start)
+        if pos >= end:
+            raise OsgiConfigError('the value of %r is not closed by a double quote' % name, line)
+        ch = raw[pos]
         if ch == '"':
-            scanner.fail('a double quote in an attribute name must be escaped')
-        if _is_java_space(ch):
-            rest = _LINE_BREAK_RE.split(scanner.text[scanner.pos:], 1)[0]
-            if '=' not in rest:
-                scanner.fail('expected name="value" (no "=" found on this line)', start)
-            scanner.fail('whitespace in an attribute name or before "=" (Felix would make it part '
-                         'of the name); write name="value" without spaces')
-        scanner.pos += 1
-        if ch == '\\':
-            has_escape = True
-            chars.append(scanner.read_escape(None))
-        else:
+            break
+        pos += 1
+        if ch != '\\':
             chars.append(ch)
-    name = ''.join(chars)
-    if has_escape:
-        name = _join_surrogates(name, scanner, None, line)
-    return name
-
-
-def _read_quoted(scanner, name, type_code):
-    """Read a quoted simple value; the opening quote was consumed."""
-    start_line = scanner.line_at(scanner.pos - 1)
-    chars = []
-    has_escape = False
-    while True:
-        ch = scanner.peek()
-        if ch == '':
-            raise OsgiConfigError('the value of %r is not closed by a double quote' % name, start_line)
-        if ch == '"':
-            scanner.pos += 1
-            break
-        if ch == '=':
-            scanner.fail('unescaped "=" in the value of %r (Felix stops reading the value there); '
-                         'write it as \\=' % name)
-        if ch in ('\r', '\n'):
-            # Felix keeps a raw line break inside quotes as one newline.
-            scanner.skip_line_break()
-            chars.append('\n')
             continue
-        scanner.pos += 1
-        if ch == '\\':
-            has_escape = True
-            chars.append(scanner.read_escape(name))
+        escaped = True
+        if pos >= end:
+            raise OsgiConfigError('the value of %r ends with a lone backslash' % name, line)
+        ch = raw[pos]
+        pos += 1
+        if ch == 'u':
+            digits = raw[pos:pos + 4]
+            if not _HEX4_RE.match(digits):
+                raise OsgiConfigError('\\u must be followed by four hexadecimal digits (attribute %r)' % name, line)
+            chars.append(chr(int(digits, 16)))
+            pos += 4
         else:
-            chars.append(ch)
+            chars.append(_NAMED_ESCAPES.get(ch, ch))
     text = ''.join(chars)
-    if has_escape:
-        text = _join_surrogates(text, scanner, name, start_line)
+    if escaped:
+        text = _join_surrogates(text, name, line)
+    return text, pos
+
+
+def _skip_java_space(raw, pos):
+    while pos < len(raw) and _is_java_space(raw[pos]):
+        pos += 1
+    return pos
+
+
+def _checked(type_code, text, name, line):
     problem = _typed_problem(type_code, text)
     if problem:
-        raise OsgiConfigError('attribute %r: %s%s' % (name, problem, _shown(name, text)), start_line)
+        raise OsgiConfigError('attribute %r: %s%s' % (name, problem, _shown(name, text)), line)
     return text
 
 
-def _read_list(scanner, name, type_code, kind):
-    """Read array/collection elements; the opening bracket was consumed."""
-    closer = _CLOSERS[kind]
-    start_line = scanner.line_at(scanner.pos - 1)
-    items = []
-    expect_element = True
-    while True:
-        scanner.skip_space_and_continuations()
-        ch = scanner.peek()
-        if ch == closer:
-            scanner.pos += 1
-            return items
-        if ch == '"' and expect_element:
-            scanner.pos += 1
-            items.append(_read_quoted(scanner, name, type_code))
-            expect_element = False
-        elif ch == ',':
-            scanner.pos += 1
-            expect_element = True
-        elif ch == '':
-            raise OsgiConfigError('the list of %r is not closed by %r' % (name, closer), start_line)
-        elif ch == '"':
-            scanner.fail('missing "," between the elements of %r' % name)
-        else:
-            scanner.fail('unexpected character in the list of %r%s; elements are quoted and separated by ","'
-                         % (name, _shown(name, ch)))
-
-
-def _read_value(scanner, name):
+def decode_value(raw, name='value', line=None):
+    """ConfigurationHandler.read of an interpolated value, strictly: a ConfigValue, or OsgiConfigError."""
+    pos = _skip_java_space(raw, 0)
     type_code = ''
-    ch = scanner.peek()
-    if ch in TYPE_CODES and ch:
-        type_code = ch
-        scanner.pos += 1
-        ch = scanner.peek()
-    if ch == '"':
-        scanner.pos += 1
-        return ConfigValue(type_code, _read_quoted(scanner, name, type_code), SCALAR)
-    if ch in ('[', '('):
-        scanner.pos += 1
-        kind = _OPENERS[ch]
-        return ConfigValue(type_code, _read_list(scanner, name, type_code, kind), kind)
-    if ch == '' or ch in ('\r', '\n'):
-        if not type_code:
-            scanner.fail('attribute %r has no value after "="' % name)
-    elif _is_java_space(ch):
-        scanner.fail('attribute %r: the value must follow "=" directly, without spaces '
-                     '(Felix ignores it otherwise)' % name)
-    scanner.fail('attribute %r: the value must be quoted or typed, e.g. name="text", B"true", '
-                 'L"20097", ["a","b"]' % name)
+    if pos < len(raw) and raw[pos] in TYPE_CODES:
+        type_code = raw[pos]
+        pos += 1
+    opener = raw[pos:pos + 1]
+    if opener == '"':
+        text, pos = _read_quoted(raw, pos + 1, name, line)
+        value = ConfigValue(type_code, _checked(type_code, text, name, line), SCALAR)
+        pos += 1
+    elif opener in ('[', '('):
+        kind = _OPENERS[opener]
+        if kind == ARRAY and type_code.islower():
+            raise OsgiConfigError('attribute %r: Liferay cannot read an array with the lower-case type %r '
+                                  '(ConfigurationHandler finds no array type for it); write %r'
+                                  % (name, type_code, type_code.upper()), line)
+        items, pos = _read_list(raw, pos + 1, name, type_code, kind, line)
+        value = ConfigValue(type_code, items, kind)
+    elif opener == '{':
+        raise OsgiConfigError('attribute %r: Liferay\'s ConfigurationHandler reads no value in braces '
+                              '(the attribute would be null)' % name, line)
+    else:
+        raise OsgiConfigError('attribute %r: the value must be quoted or typed, e.g. name="text", B"true", '
+                              'L"20097", ["a","b"]' % name, line)
+    if _skip_java_space(raw, pos) != len(raw):
+        raise OsgiConfigError('attribute %r: text after the value, which Liferay ignores; put each attribute '
+                              'on its own line' % name, line)
+    return value
 
 
-def _finish_line(scanner, name):
-    """Allow trailing blanks and a # comment after a value, then the line break."""
-    while scanner.peek() in (' ', '\t', '\f', '\v') and scanner.peek():
-        scanner.pos += 1
-    if scanner.peek() == '#':
-        scanner.skip_to_line_end()
-    if scanner.peek() == '':
-        return
-    if not scanner.at_line_break():
-        scanner.fail('unexpected text after the value of %r; put each attribute on its own line' % name)
-    scanner.skip_line_break()
+def _read_list(raw, pos, name, type_code, kind, line):
+    """ConfigurationHandler._readArray/_readCollection from after the opening bracket."""
+    closer = _CLOSERS[kind]
+    items = []
+    while True:
+        pos = _skip_java_space(raw, pos)
+        ch = raw[pos:pos + 1]
+        if ch == '"':
+            text, pos = _read_quoted(raw, pos + 1, name, line)
+            items.append(_checked(type_code, text, name, line))
+            pos = _skip_java_space(raw, pos + 1)
+            ch = raw[pos:pos + 1]
+        if ch == closer:
+            return items, pos + 1
+        if ch == '':
+            raise OsgiConfigError('the list of %r is not closed by %r' % (name, closer), line)
+        if ch == '"':
+            raise OsgiConfigError('missing "," between the elements of %r (Liferay reads the attribute as null)'
+                                  % name, line)
+        if ch != ',':
+            raise OsgiConfigError('unexpected character in the list of %r%s; elements are quoted and separated '
+                                  'by "," (Liferay reads the attribute as null)' % (name, _shown(name, ch)), line)
+        pos += 1
+
+
+def join_lines(lines):
+    """TypedProperties._readProperty for lines already known to belong to one attribute."""
+    parts = []
+    for content in lines:
+        if content == '':
+            continue
+        if content.endswith('\\'):
+            content = content[:-1]
+        parts.append(_java_trim(content))
+    return ''.join(parts)
+
+
+def interpretations(raw, lookup=None):
+    """The text ConfigurationHandler gets from one raw value, for each InterpolationUtil Liferay has shipped.
+
+    Newer builds run substVars only; older ones also run _unescape (docs/liferay-model.md §6).
+    """
+    substituted = subst_vars(raw, lookup)
+    return substituted, unescape_braces(substituted)
+
+
+def round_trip_problem(config_value):
+    """Why Liferay would not read ``config_value`` back as written, or None."""
+    rendered = render_value(config_value, '\n')
+    raw = _java_trim(join_lines(rendered.split('\n')))
+    try:
+        readings = [decode_value(text) for text in interpretations(raw)]
+    except (OsgiConfigError, ValueError):
+        readings = [None]
+    if all(reading == config_value for reading in readings):
+        return None
+    return ('the value cannot be written so that Liferay reads it back unchanged: its InterpolationUtil turns '
+            '"$__" into "$" and, in a value with "${...}", drops a backslash before "{", "}" or "\\" '
+            '(portal-file-install reads .config files that way); change the value')
+
+
+# ---------------------------------------------------------------- reading a file
+
+class _Entry(object):
+    """Where one attribute came from, to write it back untouched or edit it in place."""
+    __slots__ = ('leading', 'text', 'value', 'line', 'indent', 'separator')
+
+    def __init__(self, leading, text, value, line, indent, separator):
+        self.leading = leading
+        self.text = text
+        self.value = value
+        self.line = line
+        self.indent = indent
+        self.separator = separator
+
+
+def _physical_lines(text):
+    """BufferedReader.readLine: (start offset, content, line break) for each line."""
+    lines = []
+    pos = 0
+    for match in _LINE_BREAK_RE.finditer(text):
+        lines.append((pos, text[pos:match.start()], match.group()))
+        pos = match.end()
+    if pos < len(text):
+        lines.append((pos, text[pos:], ''))
+    return lines
 
 
 def _comment_lines(trivia):
     return [line.strip() for line in _LINE_BREAK_RE.split(trivia) if line.strip().startswith('#')]
+
+
+_STOPS = 'Liferay stops reading the file at this line ("Unable to parse config line") and ignores the rest of it'
+
+
+def _unparsable(logical, line):
+    """A helpful reason why a joined line does not match TypedProperties' pattern."""
+    name_part, sep, value_part = logical.partition('=')
+    name = _java_trim(name_part)
+    if not sep:
+        reason = 'expected name="value" (no "=" found)'
+    elif not name:
+        reason = 'missing attribute name before "="'
+    elif not _NAME_RE.match(name):
+        reason = 'attribute names may hold only letters, digits, "-", "_" and "." (got %r)' % name[:40]
+    elif re.search(r'["\])}][^"\])}]*#', value_part) and not re.search(r'["\])}][%s]*\Z' % _JAVA_S, value_part):
+        reason = 'attribute %r: text after the value (a "# comment" cannot follow a value)' % name
+    else:
+        reason = ('attribute %r: the value must be quoted or typed, with nothing after it, e.g. name="text", '
+                  'B"true", L"20097", ["a","b"]' % name)
+    return OsgiConfigError('%s; %s' % (reason, _STOPS), line)
+
+
+def _read_attribute_value(raw, name, line):
+    """(ConfigValue as the newest Liferay reads it, whether the reading is unstable)."""
+    try:
+        plain, unescaped = interpretations(raw)
+    except ValueError as exc:
+        raise OsgiConfigError('attribute %r: %s' % (name, exc), line)
+    value = decode_value(plain, name, line)
+    unstable = plain != raw or decode_value(unescaped, name, line) != value
+    return value, unstable
 
 
 def parse_config(text):
@@ -549,52 +632,93 @@ def parse_config(text):
         except UnicodeDecodeError as exc:
             raise OsgiConfigError('the file is not valid UTF-8 (byte %d)' % exc.start)
     if text.startswith(u'\ufeff'):
-        raise OsgiConfigError('the file starts with a byte order mark, which Felix would read as part '
+        raise OsgiConfigError('the file starts with a byte order mark, which Liferay would read as part '
                               'of the first attribute name; save it as UTF-8 without BOM', 1)
-    scanner = _Scanner(text)
+    lines = _physical_lines(text)
     entries = OrderedDict()
+    unstable = set()
     trivia_start = 0
     header = None
-    while True:
-        scanner.skip_space()
-        if scanner.pos >= scanner.end:
-            break
-        if scanner.peek() == '#':
-            scanner.skip_to_line_end()
+    i = 0
+    while i < len(lines):
+        content = lines[i][1]
+        trimmed = _java_trim(content)
+        if content == '':
+            i += 1
             continue
-        key_pos = scanner.pos
-        line_start = scanner.line_start(key_pos)
-        line = scanner.line_at(key_pos)
-        name = _read_name(scanner)
-        value = _read_value(scanner, name)
-        _finish_line(scanner, name)
+        if trimmed == '':
+            raise OsgiConfigError('a line of only spaces or tabs: Liferay\'s TypedProperties fails on it and reads '
+                                  'nothing of the file; make it empty', i + 1)
+        if trimmed.startswith('#'):
+            if entries:
+                raise OsgiConfigError('a comment after the first attribute: Liferay logs "Comment must be at '
+                                      'beginning of config file" and drops it when it saves the file; move it '
+                                      'to the top', i + 1)
+            i += 1
+            continue
+        first = i
+        parts = []
+        while True:
+            content = lines[i][1]
+            trimmed = _java_trim(content)
+            if content != '' and trimmed == '':
+                raise OsgiConfigError('a line of only spaces or tabs: Liferay\'s TypedProperties fails on it and '
+                                      'reads nothing of the file; make it empty', i + 1)
+            if trimmed.startswith('#'):
+                raise OsgiConfigError('a comment inside an attribute that continues over several lines', i + 1)
+            parts.append(content)
+            i += 1
+            if content != '' and not content.endswith('\\'):
+                break
+            if i >= len(lines):
+                raise OsgiConfigError('the attribute continues (its line ends with "\\") past the end of the '
+                                      'file; Liferay drops it', first + 1)
+        logical = join_lines(parts)
+        match = _LINE_RE.match(logical)
+        if not match:
+            raise _unparsable(logical, first + 1)
+        name = _java_trim(match.group(1))
+        value, shaky = _read_attribute_value(_java_trim(match.group(2)), name, first + 1)
         if name in entries:
-            raise OsgiConfigError('attribute %r appears twice (lines %d and %d); Felix would use the '
-                                  'last one, remove the other' % (name, entries[name].line, line), line)
-        leading = text[trivia_start:line_start]
+            raise OsgiConfigError('attribute %r appears twice (lines %d and %d); Liferay would use the '
+                                  'last one, remove the other' % (name, entries[name].line, first + 1), first + 1)
+        if shaky:
+            unstable.add(name)
+        start = lines[first][0]
+        end = lines[i - 1][0] + len(lines[i - 1][1]) + len(lines[i - 1][2])
+        leading = text[trivia_start:start]
         if header is None:
             header, leading = leading, ''
-        entries[name] = _Entry(leading, text[line_start:scanner.pos], value, line)
-        trivia_start = scanner.pos
+        layout = _INDENT_NAME_SEP_RE.match(lines[first][1])
+        indent, separator = (layout.group(1), layout.group(3)) if layout else ('', '=')
+        entries[name] = _Entry(leading, text[start:end], value, first + 1, indent, separator)
+        trivia_start = end
     trailer = text[trivia_start:]
     if header is None:
         header, trailer = trailer, ''
     first_break = _LINE_BREAK_RE.search(text)
     newline = first_break.group(0) if first_break else '\n'
-    return OsgiConfigDocument._from_parse(header, entries, trailer, newline)
+    return OsgiConfigDocument._from_parse(header, entries, trailer, newline, unstable)
 
 
 class OsgiConfigDocument(object):
     """An ordered set of typed attributes plus the comments at the top of the file.
 
     ``comments``: comment lines before the first attribute (each starting with '#').
-    ``attributes``: OrderedDict name -> ConfigValue, in file order.
+    ``attributes``: OrderedDict name -> ConfigValue, in file order, as the newest Liferay reads them
+    with no JVM system property set.
+    ``unstable``: names whose value Liferay may read differently from that: the text holds a
+    ``${...}`` that InterpolationUtil replaces, or Liferay builds disagree on it. Such a value is
+    never taken as equal to a wanted one, so setting it rewrites it.
+    ``separator``: how new entries join name and value: ``=``, or `` = `` when the file uses that.
     """
 
     def __init__(self, attributes=None, comments=None, newline='\n'):
         self.comments = list(comments or [])
         self.attributes = OrderedDict()
         self.newline = newline
+        self.unstable = set()
+        self.separator = '='
         self._header = None
         self._header_comments = None
         self._entries = OrderedDict()
@@ -603,8 +727,11 @@ class OsgiConfigDocument(object):
             self.set(name, value)
 
     @classmethod
-    def _from_parse(cls, header, entries, trailer, newline):
+    def _from_parse(cls, header, entries, trailer, newline, unstable=()):
         doc = cls(newline=newline)
+        doc.unstable = set(unstable)
+        if any(entry.separator != '=' for entry in entries.values()):
+            doc.separator = ' = '  # the spelling of TypedProperties.save in the builds that use " = "
         doc.comments = _comment_lines(header)
         doc._header = header
         doc._header_comments = list(doc.comments)
@@ -629,13 +756,17 @@ class OsgiConfigDocument(object):
         if not isinstance(name, str) or not name:
             raise OsgiConfigError('attribute names must be non-empty strings')
         check_config_value(name, config_value)
-        changed = not same_value(self.attributes.get(name), config_value)
+        changed = name in self.unstable or not same_value(self.attributes.get(name), config_value)
         if changed or name not in self.attributes:
             self.attributes[name] = config_value
+            if name in self.unstable and name in self._entries:
+                self._entries[name].value = None  # written anew, even with the same meaning
+            self.unstable.discard(name)
         return changed
 
     def remove(self, name):
         """Remove one attribute; returns True if it was there."""
+        self.unstable.discard(name)
         return self.attributes.pop(name, None) is not None
 
     def same_attributes(self, other):
@@ -654,13 +785,14 @@ class OsgiConfigDocument(object):
         for name, value in self.attributes.items():
             entry = self._entries.get(name)
             if entry is None:
-                parts.append(render_entry(name, value, nl))
+                parts.append(render_entry(name, value, nl, self.separator))
                 continue
             parts.append(entry.leading)
             if value == entry.value:
                 parts.append(entry.text)
             else:
-                parts.append(render_entry(name, value, nl))
+                # Edited in place: the entry keeps its indentation and its "=" or " = ".
+                parts.append(entry.indent + render_entry(name, value, nl, entry.separator))
         parts.append(self._trailer)
         # An untouched last line may lack its line break; add one only where text follows.
         out = []
