@@ -185,6 +185,10 @@ def _java_unescape(raw, keep_escaped_comma, line, key=None):
         escaped = raw[index + 1]
         if escaped == 'u':
             digits = raw[index + 2:index + 6]
+            if len(digits) < 4:
+                # The text ends inside the escape: Commons never flushes its unicode buffer, so
+                # what it collected is dropped (PropertiesConfiguration.unescapeJava; §1.3).
+                break
             if not _HEX4.match(digits):
                 where = 'line %d' % line
                 if key is not None:

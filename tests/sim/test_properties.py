@@ -1,4 +1,4 @@
-"""Unit tests of the Commons Configuration 1.x reading rules (reference section 5)."""
+"""Unit tests of the Commons Configuration 1.x reading rules (docs/liferay-model.md §1)."""
 
 import pytest
 
@@ -42,8 +42,41 @@ def test_interpolation_and_escape():
     assert value_of(text) == "smtp.example.com:25"
     assert value_of(text, "u") == "${nope}"
     assert value_of(text, "e") == "${host}"
-    assert value_of(text, "loop") == "${loop}"
     assert value_of("k=a$${b},c") == "a$${b},c"
+
+
+def test_a_reference_cycle_is_an_error():
+    """§1.5, commons-lang StrSubstitutor.checkCyclicSubstitution: ${k} inside k throws (Infinite loop)."""
+    with pytest.raises(properties.PropertiesSyntaxError, match="Infinite loop"):
+        value_of("loop=${loop}", "loop")
+    with pytest.raises(properties.PropertiesSyntaxError, match="Infinite loop"):
+        value_of("a=${b}\nb=x${a}", "a")
+
+
+def test_reference_to_a_list_key_is_its_first_element():
+    """§1.5, AbstractConfiguration.resolveContainerStore: ${list} is the list's first element, raw."""
+    assert value_of("list=a , b\nk=<${list}>") == "<a>"
+    assert value_of("list=a\nlist=b\nk=${list}") == "a"
+    assert value_of("list=${x},b\nx=1\nk=${list}") == "1"
+
+
+def test_line_without_separator_is_key_empty():
+    """§1.2, PropertiesReader.doParseProperty: no match of PROPERTY_PATTERN gives key "" and value ""."""
+    assert parse_properties("justakey\n") == {"": [""]}
+    assert parse_properties("k=a\u2028b\n") == {"": [""]}
+    assert parse_properties("k a\n") == {"k": ["a"]}
+
+
+def test_continuation_open_at_end_of_file_is_dropped():
+    """§1.1, PropertiesReader.readProperty returns null when the file ends inside a continuation."""
+    assert parse_properties("a=1\nk=abc\\") == {"a": ["1"]}
+    assert parse_properties("a=1\nk=abc\\\n# comment\n\n") == {"a": ["1"]}
+
+
+def test_unicode_escape_cut_by_the_end_of_the_value_is_dropped():
+    """§1.3, PropertiesConfiguration.unescapeJava never flushes an unfinished \\u escape."""
+    assert value_of("k=abc\\u12") == "abc"
+    assert parse_properties("k\\u0=v") == {"k": ["v"]}
 
 
 def test_bad_unicode_escape_is_a_syntax_error():

@@ -14,8 +14,6 @@ from . import envdecode
 LOG = logging.getLogger("liferay_sim.properties")
 
 DELIMITER = ","
-WHITESPACE = " \t\f"
-SEPARATORS = "=:"
 
 # The mail part of portal.properties (reference section 1) plus the few other
 # keys the simulator reads.  Parsed like any other file.
@@ -61,7 +59,7 @@ def java_trim(text):
 
 
 def _logical_lines(text):
-    """PropertiesReader: trimmed lines, comments skipped, odd trailing backslashes join lines."""
+    """PropertiesReader.readProperty: trimmed lines, comments skipped, odd trailing backslashes join lines."""
     buffer = []
     # BufferedReader.readLine ends lines at \n, \r and \r\n only (not at U+2028 like str.splitlines).
     for raw in re.split(r"\r\n|\r|\n", text):
@@ -75,32 +73,36 @@ def _logical_lines(text):
         buffer.append(line)
         yield "".join(buffer)
         buffer = []
-    if buffer:
-        yield "".join(buffer)
+    # A continuation still open at the end of the text is dropped: PropertiesReader.readProperty
+    # returns null when the file ends before the continued line does.
+
+
+# PropertiesReader.PROPERTY_PATTERN of Commons 1.10, matched against the whole logical line:
+#   (([\S&&[^\\=:]]|\\.)*)(\s*(\s+|[=:])\s*)(.*)
+# \s is ASCII whitespace only, and "." matches anything but a line terminator (\n, \r, U+0085,
+# U+2028, U+2029).  The separator is required: a line without one, or whose value holds a line
+# terminator, does not match and Commons stores it under the key "" with the value "".
+_JAVA_SPACE = " \t\n\x0b\x0c\r"
+_PROPERTY_PATTERN = re.compile(
+    "((?:[^%s\\\\=:]|\\\\[^\n\r\x85\u2028\u2029])*)"
+    "([%s]*(?:[%s]+|[=:])[%s]*)"
+    "([^\n\r\x85\u2028\u2029]*)" % ((_JAVA_SPACE,) * 4))
 
 
 def _split_key_value(line):
-    key = []
-    i = 0
-    while i < len(line):
-        char = line[i]
-        if char == "\\" and i + 1 < len(line):
-            following = line[i + 1]
-            key.append(following if following in SEPARATORS + WHITESPACE else "\\" + following)
-            i += 2
-            continue
-        if char in WHITESPACE or char in SEPARATORS:
-            break
-        key.append(char)
-        i += 1
-    rest = line[i:].lstrip(WHITESPACE)
-    if rest[:1] in ("=", ":"):
-        rest = rest[1:]
-    return "".join(key), java_trim(rest)
+    """PropertiesReader.doParseProperty: (raw key, raw value), both trimmed; ("", "") without a match."""
+    match = _PROPERTY_PATTERN.fullmatch(line)
+    if match is None:
+        return "", ""
+    return java_trim(match.group(1)), java_trim(match.group(3))
 
 
 def unescape_java(value, delimiter=DELIMITER):
-    """Step 2 of the value pipeline; '\\,' stays as the two characters."""
+    """Step 2 of the value pipeline (PropertiesConfiguration.unescapeJava; keys: commons-lang's).
+
+    '\\,' stays as the two characters; a '\\u' escape cut short by the end of the text is dropped
+    (the unicode buffer is never flushed); four characters that are not hex digits are an error.
+    """
     out = []
     i = 0
     length = len(value)
@@ -117,7 +119,9 @@ def unescape_java(value, delimiter=DELIMITER):
         i += 2
         if following == "u":
             digits = value[i:i + 4]
-            if len(digits) != 4 or not re.fullmatch(r"[0-9a-fA-F]{4}", digits):
+            if len(digits) < 4:
+                break  # the text ends inside the escape: Commons drops what it collected
+            if not re.fullmatch(r"[0-9a-fA-F]{4}", digits):
                 raise PropertiesSyntaxError("Unable to parse unicode value: %s" % digits)
             out.append(chr(int(digits, 16)))
             i += 4
@@ -125,7 +129,18 @@ def unescape_java(value, delimiter=DELIMITER):
             out.append("\\" + delimiter)
         else:
             out.append({"t": "\t", "n": "\n", "r": "\r", "f": "\f", "b": "\b"}.get(following, following))
-    return "".join(out)
+    return _join_surrogates("".join(out))
+
+
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+
+
+def _join_surrogates(text):
+    """Java strings are UTF-16: two \\u escapes of a surrogate pair are one character."""
+    if not any("\ud800" <= char <= "\udfff" for char in text):
+        return text
+    return _SURROGATE_PAIR.sub(
+        lambda pair: pair.group(0).encode("utf-16-le", "surrogatepass").decode("utf-16-le"), text)
 
 
 def split_list(value, delimiter=DELIMITER):
@@ -205,45 +220,72 @@ class PortalProperties(object):
         return default if value is None else value
 
     def get_with_layer(self, key):
+        """ClassLoaderAggregateProperties.getString: a list joined with ',', a single value interpolated."""
         source = self._find(key)
         if source is None:
             return None, None
         values = source.values[key]
         if len(values) != 1:
             return ",".join(values), source.layer
-        return self._interpolate(values[0], set([key])), source.layer
+        return self.interpolate(values[0]), source.layer
 
-    def _raw(self, key, seen):
-        source = self._find(key)
+    def _lookup(self, name):
+        """AbstractConfiguration.resolveContainerStore: the raw value, the first element of a list."""
+        source = self._find(name)
         if source is None:
             return None
-        values = source.values[key]
-        if len(values) != 1:
-            return ",".join(values)
-        return self._interpolate(values[0], seen | {key})
+        return source.values[name][0]
 
-    def _interpolate(self, value, seen):
+    def interpolate(self, value):
+        """commons-lang 2 StrSubstitutor.replace with prefix '${', suffix '}' and escape '$'.
+
+        ``$${`` loses its '$' and stays literal; a resolved value is substituted again; a
+        reference back to a variable being resolved raises (IllegalStateException in Java,
+        "Infinite loop in property interpolation"); an unresolved reference stays as written.
+        """
         if "${" not in value:
             return value
-        out = []
-        i = 0
-        while i < len(value):
-            if value.startswith("$${", i):
-                # StrSubstitutor: the escape '$' is dropped and "${" stays literal, closed or not.
-                out.append("${")
-                i += 3
+        buf = list(value)
+        self._substitute(buf, 0, len(buf), None)
+        return "".join(buf)
+
+    def _substitute(self, buf, offset, length, prior):
+        change_total = 0
+        end = offset + length
+        pos = offset
+        while pos < end:
+            if not (buf[pos] == "$" and pos + 1 < end and buf[pos + 1] == "{"):
+                pos += 1
                 continue
-            if value.startswith("${", i):
-                end = value.find("}", i + 2)
-                if end != -1:
-                    name = value[i + 2:end]
-                    resolved = None if name in seen else self._raw(name, seen)
-                    out.append(value[i:end + 1] if resolved is None else resolved)
-                    i = end + 1
-                    continue
-            out.append(value[i])
-            i += 1
-        return "".join(out)
+            if pos > offset and buf[pos - 1] == "$":
+                del buf[pos - 1]
+                change_total -= 1
+                end -= 1
+                continue
+            start = pos
+            pos += 2
+            while pos < end and buf[pos] != "}":
+                pos += 1
+            if pos >= end:
+                break
+            name = "".join(buf[start + 2:pos])
+            pos += 1
+            end_pos = pos
+            if prior is None:
+                prior = ["".join(buf[offset:offset + length])]
+            if name in prior:
+                raise PropertiesSyntaxError("Infinite loop in property interpolation of ${%s}" % name)
+            prior.append(name)
+            replacement = self._lookup(name)
+            if replacement is not None:
+                buf[start:end_pos] = list(replacement)
+                change = self._substitute(buf, start, len(replacement), prior)
+                change += len(replacement) - (end_pos - start)
+                pos += change
+                end += change
+                change_total += change
+            prior.pop()
+        return change_total
 
     def keys(self):
         names = set()

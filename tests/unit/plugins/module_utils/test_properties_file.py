@@ -693,9 +693,14 @@ def test_invalid_utf8_is_reported():
     assert 'cret' not in str(raised.value)
 
 
+def test_unicode_escape_cut_by_the_end_of_the_value_is_dropped():
+    """PropertiesConfiguration.unescapeJava (Commons 1.10) never flushes an unfinished \\u escape (§1.3)."""
+    assert read_properties('mail.session.mail.smtp.password=secret\\u12') == {
+        'mail.session.mail.smtp.password': 'secret'}
+
+
 @pytest.mark.parametrize('text', [
     'mail.session.mail.smtp.password=sec\\u12G4ret',
-    'mail.session.mail.smtp.password=secret\\u12',
     'other=1\nmail.session.mail.smtp.password=sec\\u-123ret',
 ])
 def test_bad_unicode_escape_is_reported_without_the_value(text):
