@@ -1,5 +1,6 @@
-"""2025.Q4: mail settings from OSGi .config files, applied while running (reference section 2.6)."""
+"""2025.Q4: mail settings from OSGi .config files, applied while running (docs/liferay-model.md §6-§8)."""
 
+import os
 import time
 
 PID = "com.liferay.mail.settings.configuration.MailSettingCompanyConfiguration"
@@ -50,7 +51,7 @@ def test_changed_file_applies_without_restart_and_clears_that_session(start_sim)
 
 
 def test_system_file_clears_all_and_deletion_falls_back(start_sim):
-    """§2.6: the system-wide file clears every company's session; deleting a file falls back to defaults."""
+    """§8: the system-wide file clears every company's session; deleting it falls back to defaults."""
     system = "osgi/configs/%s.config" % PID
     sim = start_sim(args=["--liferay", "2025.q4", "--instances", "liferay.com,other.example"],
                     files={system: 'outgoingSMTPServer="one"\n'})
@@ -64,13 +65,64 @@ def test_system_file_clears_all_and_deletion_falls_back(start_sim):
         "mail.smtp.host"] == "localhost"
 
 
-def test_malformed_file_keeps_the_previous_configuration(start_sim):
-    """§2.6: a file that does not parse is logged and not applied."""
+def test_deleted_scoped_file_does_not_clear_the_session_until_restart(start_sim):
+    """§8: MailServiceCompanyScopedConfigurationHandler has @Activate/@Modified only, no @Deactivate."""
+    scoped = "osgi/configs/%s.scoped~liferay.config" % PID
+    sim = start_sim(args=["--liferay", "2025.q4"], files={scoped: 'companyId=L"20097"\noutgoingSMTPServer="old"\n'})
+    assert sim.session()["properties"]["mail.smtp.host"] == "old"
+    (sim.home / scoped).unlink()
+    time.sleep(1.2)
+    session = sim.session()
+    assert (session["properties"]["mail.smtp.host"], session["cached"]) == ("old", True)
+    assert "not cleared" in sim.log()
+    sim.restart()
+    assert sim.session()["properties"]["mail.smtp.host"] == "localhost"
+
+
+def test_system_properties_interpolate_before_unquoting(start_sim):
+    """§6: InterpolationUtil.substVars replaces ${name} with the system property, unset -> "", then unquotes."""
+    system = "osgi/configs/%s.config" % PID
+    sim = start_sim(args=["--liferay", "2025.q4", "--system-property", "mail.host=from-jvm.example"],
+                    files={system: 'outgoingSMTPServer="${mail.host}"\nsmtpUserName="ab${unset}cd"\n'
+                                   'smtpPassword="p$\\{x\\}w"\n'})
+    props = sim.session(secrets=True)["properties"]
+    assert props["mail.smtp.host"] == "from-jvm.example"
+    assert props["mail.smtp.user"] == "abcd"
+    assert props["mail.smtp.password"] == "p${x}w"
+
+
+def test_most_recently_updated_scoped_file_wins_and_portable_key_names_the_company(start_sim):
+    """§7: getConfiguration returns the last (most recently updated) configuration of a company; a file may
+    name its company by web id (FileInstallDeployTest.testCompanyScopedPortableKeyConfiguration)."""
+    older = "osgi/configs/%s.scoped~zzz.config" % PID
+    newer = "osgi/configs/%s.scoped~aaa.config" % PID
+    sim = start_sim(args=["--liferay", "2025.q4"], files={
+        older: 'companyId=L"20097"\noutgoingSMTPServer="older"\n',
+        newer: 'companyWebId="liferay.com"\noutgoingSMTPServer="newer"\n'})
+    os.utime(str(sim.home / older), (1000000000, 1000000000))
+    sim.restart()
+    session = sim.session()
+    assert session["properties"]["mail.smtp.host"] == "newer"
+    assert session["sources"]["mail.smtp.host"] == "osgi:%s.scoped~aaa.config" % PID
+    (sim.home / older).write_text('companyId=L"20097"\noutgoingSMTPServer="touched"\n')
+    assert wait_for(sim, lambda s: s["properties"]["mail.smtp.host"] == "touched")["properties"][
+        "mail.smtp.host"] == "touched"
+
+
+def test_unparsable_line_ends_the_file_and_bad_values_keep_the_previous_configuration(start_sim):
+    """§6: TypedProperties stops at the first line its pattern does not match (the lines before it apply);
+    a value ConfigurationHandler cannot convert leaves the previous configuration in place."""
     system = "osgi/configs/%s.config" % PID
     sim = start_sim(args=["--liferay", "2025.q4"], files={system: 'outgoingSMTPServer="good"\n'})
-    (sim.home / system).write_text('outgoingSMTPServer=unquoted\n')
+    (sim.home / system).write_text('outgoingSMTPServer="kept"\noutgoingSMTPPort="2525" # comment\n'
+                                   'smtpUserName="ignored"\n')
+    session = wait_for(sim, lambda s: s["properties"]["mail.smtp.host"] == "kept")
+    assert (session["properties"]["mail.smtp.host"], session["properties"]["mail.smtp.port"]) == ("kept", "25")
+    assert "mail.smtp.user" not in session["properties"] or session["properties"]["mail.smtp.user"] == ""
+    assert "Unable to parse config line 2" in sim.log()
+    (sim.home / system).write_text('outgoingSMTPServer="new"\nenableStartTLS=B"true"\nbatch=I"abc"\n')
     time.sleep(1.2)
-    assert sim.session()["properties"]["mail.smtp.host"] == "good"
+    assert sim.session()["properties"]["mail.smtp.host"] == "kept"
     assert "Unable to parse" in sim.log()
 
 

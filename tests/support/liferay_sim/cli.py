@@ -45,8 +45,21 @@ def parse_args(argv):
     parser.add_argument("--mail-engine", choices=("auto", "javamail", "python"), default="auto",
                         help="who sends /sim/send-test-mail: the real JavaMail in a JVM (auto: when a JDK and "
                              "javax.mail.jar exist) or Python's smtplib")
+    parser.add_argument("--system-property", action="append", default=[], metavar="KEY=VALUE",
+                        help="a JVM system property, as -DKEY=VALUE: what ${KEY} in an osgi/configs .config file "
+                             "becomes (repeatable)")
     parser.add_argument("--osgi-poll-interval", type=float, default=0.5, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
+
+
+def _system_properties(options):
+    properties = {}
+    for option in options:
+        key, sep, value = option.partition("=")
+        if not sep or not key:
+            sys.exit("liferay-sim: --system-property needs KEY=VALUE, got %r" % option.split("=")[0])
+        properties[key] = value
+    return properties
 
 
 def _write_ready_file(path, url):
@@ -68,7 +81,8 @@ def main(argv=None):
     portal = Portal(args.home, generation=args.liferay, instances=instances, state_dir=args.state_dir,
                     env_file=args.env_file, users_file=args.users_file, ca_file=args.ca_file,
                     serialize_throwable=args.serialize_throwable, startup_delay=args.startup_delay,
-                    osgi_interval=args.osgi_poll_interval, mail_engine=args.mail_engine)
+                    osgi_interval=args.osgi_poll_interval, mail_engine=args.mail_engine,
+                    system_properties=_system_properties(args.system_property))
     server = SimServer((args.bind, args.port), portal)
     stop = threading.Event()
 

@@ -1,9 +1,17 @@
 """The 2025.Q4 OSGi configuration of mail settings, read from [Liferay Home]/osgi/configs.
 
-Like Felix FileInstall, the directory is polled; a new, changed or deleted file
-is applied within a poll interval, and the mail configuration handlers then
-clear the cached session of that company (all companies for the system file).
-A file that does not parse is logged and its previous state kept.
+Like portal-file-install, the directory is polled; a new, changed or deleted file
+is applied within a poll interval (docs/liferay-model.md §6-§8). Files are read
+as Liferay reads them (felix.py), with ``${name}`` taken from the simulator's
+``--system-property`` options. A written file makes the mail configuration
+handlers clear the cached session of its company (all companies for the system
+file). Deleting a scoped file clears nothing: the scoped handler has no
+@Deactivate, so the session keeps the old values until a restart. When several
+scoped files name one company, the most recently updated configuration wins;
+the file's modification time stands for "updated". A company is named by
+``companyId`` or by its web id under the portable key ``companyWebId`` (or
+``webId``). A value that cannot be converted is logged and the file's previous
+state kept.
 """
 
 import logging
@@ -17,10 +25,11 @@ LOG = logging.getLogger("liferay_sim.osgi")
 COMPANY_PID = "com.liferay.mail.settings.configuration.MailSettingCompanyConfiguration"
 SYSTEM_PID = "com.liferay.mail.settings.configuration.MailSettingSystemConfiguration"
 COMPANY_FILE = COMPANY_PID + ".config"
+PORTABLE_COMPANY_KEYS = ("companyWebId", "webId")
 SCOPED_PREFIX = COMPANY_PID + ".scoped~"
 SYSTEM_FILE = SYSTEM_PID + ".config"
 
-# Metatype defaults of MailSettingCompanyConfiguration (reference section 2.6).
+# Metatype defaults of MailSettingCompanyConfiguration (docs/liferay-model.md §8).
 COMPANY_DEFAULTS = {
     "enablePOPServerNotifications": False,
     "incomingPOPServer": "localhost",
@@ -42,18 +51,13 @@ def _relevant(name):
     return name in (COMPANY_FILE, SYSTEM_FILE) or (name.startswith(SCOPED_PREFIX) and name.endswith(".config"))
 
 
-def _company_of(values):
-    try:
-        return int(str(values.get("companyId", "")).strip())
-    except ValueError:
-        return None
-
-
 class OsgiConfigs(object):
-    def __init__(self, directory, on_change, interval=0.5):
+    def __init__(self, directory, on_change, interval=0.5, system_properties=None, web_ids=None):
         self.directory = directory
         self.on_change = on_change
         self.interval = interval
+        self.system_properties = dict(system_properties or {})
+        self.web_ids = dict(web_ids or {})  # web id -> company id, for the portable key
         self._lock = threading.Lock()
         self._stamps = {}
         self._configs = {}
@@ -76,6 +80,17 @@ class OsgiConfigs(object):
                 self.poll()
             except Exception:  # keep polling whatever happens to one file
                 LOG.exception("OSGi configuration poll failed")
+
+    def _company_of(self, values):
+        if values.get("companyId") is not None:
+            try:
+                return int(str(values["companyId"]).strip())
+            except ValueError:
+                return None
+        for key in PORTABLE_COMPANY_KEYS:
+            if values.get(key) is not None:
+                return self.web_ids.get(str(values[key]).strip())
+        return None
 
     def _scan(self):
         stamps = {}
@@ -104,7 +119,7 @@ class OsgiConfigs(object):
                 if name in stamps:
                     try:
                         with open(os.path.join(self.directory, name), encoding="utf-8") as handle:
-                            new = felix.parse_config(handle.read())
+                            new = felix.parse_config(handle.read(), self.system_properties)
                     except (OSError, UnicodeDecodeError, felix.ConfigSyntaxError) as error:
                         LOG.error("Unable to parse %s: %s", name, error)
                         self._stamps[name] = stamps[name]
@@ -120,7 +135,11 @@ class OsgiConfigs(object):
                 if old == new:
                     continue
                 if name.startswith(SCOPED_PREFIX):
-                    affected.update(c for c in (_company_of(old or {}), _company_of(new or {})) if c is not None)
+                    if new is None:
+                        # MailServiceCompanyScopedConfigurationHandler has no @Deactivate: nothing is cleared.
+                        LOG.info("Scoped configuration %s deleted; the mail session is not cleared", name)
+                        continue
+                    affected.update(c for c in (self._company_of(old or {}), self._company_of(new)) if c is not None)
                 else:
                     affected.add(None)  # system-wide: every company
         if affected:
@@ -135,11 +154,10 @@ class OsgiConfigs(object):
         configuration take their defaults.
         """
         with self._lock:
-            chosen_name = None
-            for name in sorted(self._configs):
-                if name.startswith(SCOPED_PREFIX) and _company_of(self._configs[name]) == company_id:
-                    chosen_name = name
-                    break
+            # getConfiguration returns the last of the list: the most recently updated configuration.
+            scoped = sorted((self._stamps.get(name, (0,))[0], name) for name in self._configs
+                            if name.startswith(SCOPED_PREFIX) and self._company_of(self._configs[name]) == company_id)
+            chosen_name = scoped[-1][1] if scoped else None
             if chosen_name is None and COMPANY_FILE in self._configs:
                 chosen_name = COMPANY_FILE
             chosen = dict(self._configs.get(chosen_name, {}))

@@ -65,7 +65,7 @@ class Session(object):
 class Portal(object):
     def __init__(self, home, generation="7.4", instances=("liferay.com",), state_dir=None, env_file=None,
                  users_file=None, ca_file=None, serialize_throwable=False, startup_delay=0.0,
-                 osgi_interval=0.5, mail_engine="auto"):
+                 osgi_interval=0.5, mail_engine="auto", system_properties=None):
         if generation not in GENERATIONS:
             raise ValueError("unknown Liferay generation %r (use one of %s)" % (generation, ", ".join(GENERATIONS)))
         self.home = os.path.abspath(home)
@@ -86,7 +86,8 @@ class Portal(object):
         self.osgi = None
         if generation == "2025.q4":
             self.osgi = osgi.OsgiConfigs(os.path.join(self.home, "osgi", "configs"), self._osgi_changed,
-                                         interval=osgi_interval)
+                                         interval=osgi_interval, system_properties=system_properties,
+                                         web_ids={c.web_id: c.company_id for c in self.companies})
         self.load()
 
     # --- start-up -------------------------------------------------------
