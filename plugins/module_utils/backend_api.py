@@ -16,7 +16,11 @@ in ``state_file`` (see fingerprint.py). Consequences:
   ``update_password: on_create`` a password already set is left out of the
   comparison and out of the request;
 * 7.4 caches the JavaMail session per instance and update-preferences does not
-  clear it, so every change reports ``restart_required``.
+  clear it, so every change reports ``restart_required``. Removing a
+  ``javamail_properties`` key needs the restart itself: 7.4's MailServiceImpl sets
+  every instance's values on the one Properties of the portal's infrastructure
+  session and never removes a key, so a Control Panel save (clearSession) does
+  not drop it either (docs/liferay-model.md §4); the run warns about it.
 """
 
 from __future__ import (absolute_import, division, print_function)
@@ -33,7 +37,27 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_api import
     PortalClient,
     normalise_portal_url,
 )
-from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import MANAGED_KEYS, SECRET_KEYS
+from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import ADVANCED_PROPERTIES, MANAGED_KEYS, SECRET_KEYS
+
+
+def advanced_keys(text):
+    """The key names in advanced-properties text this collection rendered (names are validated: no escapes)."""
+    return set(line.split('=', 1)[0].strip() for line in (text or '').split('\n') if '=' in line)
+
+
+def other_instance_records(store, scope):
+    """(scope, known values) of every other instance of the same portal recorded in ``store``."""
+    portal = scope.split('|', 1)[0] + '|'
+    return [(other, store.known_values(other)) for other in store.scopes()
+            if other.startswith(portal) and other != scope]
+
+
+def shared_properties_warning(removed, where):
+    """Why a removed advanced property outlives the change on Liferay 7.4."""
+    return ('javamail_properties %s removed from %s: Liferay 7.4 writes the mail settings of every instance into one '
+            'shared JavaMail Properties object (MailServiceImpl.getSession) and never removes a key from it, so %s '
+            'stays in force - for every instance - until the portal restarts; a Control Panel save does not drop it'
+            % (', '.join(removed), where, 'it' if len(removed) == 1 else 'they'))
 
 
 def default_state_file():
@@ -71,6 +95,7 @@ class ApiBackend(Backend):
             self.layer_name = 'instance %s at %s' % (self.web_id, self.portal_url)
         self.store = FingerprintStore(self.params.get('state_file') or default_state_file())
         self.client = None
+        self.removed_advanced = []
 
     # The base flow reads the layer and may copy values from it into the request;
     # here the "layer" is a masked record, so the flow is our own.
@@ -90,6 +115,10 @@ class ApiBackend(Backend):
         self.changed = bool(self.params.get('force')) or not in_step
         self.before = known
         self.after = desired
+        self.removed_advanced = sorted(advanced_keys(known.get(ADVANCED_PROPERTIES))
+                                       - advanced_keys(desired.get(ADVANCED_PROPERTIES)))
+        if self.changed and self.removed_advanced:
+            self.module.warn(shared_properties_warning(self.removed_advanced, self.layer_name))
         if self.changed and not self.module.check_mode:
             self._apply(desired, record, absent)
         return self.dump()

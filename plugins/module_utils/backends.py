@@ -33,6 +33,31 @@ class BackendError(Exception):
     """A failure a user can act on; the message must never contain a secret."""
 
 
+def liferay_is_null(value):
+    """Liferay's ``Validator.isNull(String)``: None, spaces only (U+0020, not tabs), or the word ``null``
+    with spaces anywhere in it. MailServiceImpl derives SMTP auth from it and MailEngine logs in only when
+    user and password are not null (docs/liferay-model.md §4)."""
+    if value is None:
+        return True
+    letters = [char for char in value if char != ' ']
+    return not letters or ''.join(letters) == 'null'
+
+
+def null_like_warnings(settings):
+    """Warnings for user/password values that Liferay reads as empty although they are not ''."""
+    warnings = []
+    for name in ('smtp', 'pop'):
+        server = getattr(settings, name, None) or {}
+        for field in ('user', 'password'):
+            value = server.get(field)
+            if value and liferay_is_null(value):
+                warnings.append('%s.%s is only spaces or the word "null": Liferay counts it as empty (Validator.isNull), '
+                                'so it does not authenticate with it%s' % (
+                                    name, field, '; SMTP auth is off when user and password are both empty'
+                                    if name == 'smtp' else ''))
+    return warnings
+
+
 class Backend(object):
     """Base class: subclasses implement read() and write(), and may refine plan()."""
 

@@ -131,6 +131,10 @@ class FingerprintStore(object):
                                    % self.path)
         return data
 
+    def scopes(self):
+        """Every scope key recorded in the file, sorted."""
+        return sorted(self._read_all()['scopes'])
+
     def load(self, scope_key):
         """The stored record of a scope (a dict), or None when nothing was recorded."""
         record = self._read_all()['scopes'].get(scope_key)

@@ -247,7 +247,11 @@ settings:
     mail.session.mail.smtp.host: smtp.example.com
     mail.session.mail.smtp.password: '********'
 restart_required:
-  description: Whether the portal must be restarted for the change to take effect.
+  description:
+    - Whether the portal must be restarted for the change to take effect.
+    - With O(backend=api) every change needs it. Removing a O(javamail_properties) key needs a restart even after
+      a Control Panel save, because Liferay 7.4 keeps one shared JavaMail C(Properties) object and never removes a
+      key from it; the module warns when that happens.
   returned: always
   type: bool
 company_id:
@@ -286,7 +290,7 @@ backup_file:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import BackendError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import BackendError, null_like_warnings
 from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_options import (
     PORTAL_MUTUALLY_EXCLUSIVE,
     PORTAL_REQUIRED_OPTIONS,
@@ -359,6 +363,8 @@ def main():
     if module.params['state'] == 'present':
         # Only portal properties (files and LIFERAY_* variables) interpolate ${...}.
         for warning in settings.warnings(interpolated=module.params['backend'] in ('properties', 'env_file')):
+            module.warn(warning)
+        for warning in null_like_warnings(settings):
             module.warn(warning)
     try:
         result = backend_class(module.params['backend'])(module, settings).run()

@@ -17,7 +17,10 @@ description:
     the C(api) backend of M(liferay_ops.mail.mail_settings) - and returns the managed keys per layer and the
     effective value of each key with the layer it comes from. Secrets are masked.
   - Flags the traps - C(mail.session.mail) false (raw mode), a key defined twice, C(${) in a value, ports that
-    look swapped, and stored preferences (Control Panel or API) that silently override the files.
+    look swapped, stored preferences (Control Panel or API) that silently override the files, an SMTP user that
+    Liferay reads as empty (spaces or the word C(null)), and instances of one portal given different
+    O(liferay_ops.mail.mail_settings#module:javamail_properties) although Liferay 7.4 shares one JavaMail
+    C(Properties) object between them.
 author:
   - liferay_ops.mail maintainers (@liferay-ops)
 attributes:
@@ -179,8 +182,13 @@ from collections import OrderedDict
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_api import api_scope, default_state_file
-from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import BackendError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_api import (
+    advanced_keys,
+    api_scope,
+    default_state_file,
+    other_instance_records,
+)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import BackendError, liferay_is_null
 from ansible_collections.liferay_ops.mail.plugins.module_utils.fingerprint import FingerprintError, FingerprintStore
 from ansible_collections.liferay_ops.mail.plugins.module_utils.layers import (
     Layer,
@@ -192,8 +200,10 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_env impor
 from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_api import PortalApiError
 from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_options import portal_argument_spec
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
+    ADVANCED_PROPERTIES,
     POP_PORT,
     SMTP_PORT,
+    SMTP_USER,
     is_secret_key,
     mask_value,
 )
@@ -212,7 +222,10 @@ def api_layer(params, below):
     """
     path = params['state_file'] or default_state_file()
     try:
-        known = FingerprintStore(path).known_values(api_scope(params))
+        store = FingerprintStore(path)
+        scope = api_scope(params)
+        known = store.known_values(scope)
+        others = other_instance_records(store, scope)
     except PortalApiError as exc:
         raise BackendError(exc.message)
     except FingerprintError as exc:
@@ -228,6 +241,7 @@ def api_layer(params, below):
             stored[key] = value
     layer = Layer(API_LAYER, path, stored)
     layer.not_stored = not_stored
+    layer.other_instances = others
     return layer
 
 
@@ -291,10 +305,35 @@ def findings(layers, effective, params):
                          'wins for those keys; re-save that form with the same values, or remove the keys from portal-ext.properties '
                          'and apply again'
                          % ', '.join(layer.not_stored))
+        if layer.name == API_LAYER:
+            found.extend(_shared_properties_findings(layer, params))
+    user = effective.get(SMTP_USER, ('', ''))[0]
+    if user and liferay_is_null(user):
+        found.append('%s (from %s) is only spaces or the word "null": Liferay counts it as empty (Validator.isNull), '
+                     'so it derives SMTP auth from the password alone and never logs in with that user name'
+                     % (SMTP_USER, effective[SMTP_USER][1]))
     if params['control_panel_used']:
         found.append('settings saved in the Control Panel (or through the api backend) are stored in the database and '
                      'override portal-ext.properties and LIFERAY_* variables for every key they hold; manage mail with '
                      'the api backend, or re-save the form, to change them')
+    return found
+
+
+def _shared_properties_findings(layer, params):
+    """Liferay 7.4 builds every instance's session on one shared Properties object (docs/liferay-model.md §4)."""
+    mine = advanced_keys(layer.values.get(ADVANCED_PROPERTIES))
+    found = []
+    for scope, known in layer.other_instances:
+        theirs = advanced_keys((known or {}).get(ADVANCED_PROPERTIES))
+        if mine != theirs:
+            differing = sorted(mine ^ theirs)
+            found.append('the api backend applied different javamail_properties to %s and to %s (%s set for only one '
+                         'of them): Liferay 7.4 writes every instance\'s mail settings into one shared JavaMail '
+                         'Properties object (MailServiceImpl.getSession), so a key set for one instance is in force for '
+                         'all of them, values of the instance whose session was built last win, and a removed key '
+                         'stays until the portal restarts; give every instance the same javamail_properties'
+                         % (_instance(params), scope.split('|', 1)[1].replace('web_id=', 'instance ')
+                            .replace('company_id=', 'company '), ', '.join(differing)))
     return found
 
 

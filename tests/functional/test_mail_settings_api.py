@@ -363,3 +363,50 @@ def test_not_a_liferay_url_fails_clearly(plain_web_server, tmp_path):
     assert 'not a Liferay JSON web services address' in run.result['msg'], run.result['msg']
     assert 'portal_url' in run.result['msg']
     assert not (tmp_path / 'state.json').exists()
+
+
+def test_removed_javamail_property_warns_and_needs_a_restart(sim, tmp_path):
+    """docs/liferay-model.md §4: 7.4 sets every value on one shared session Properties and never removes a key,
+    so a removed advanced property stays in force until the portal restarts."""
+    state = tmp_path / 'state.json'
+    both = {'mail.smtp.timeout': 5000, 'mail.smtp.connectiontimeout': 4000}
+    first = apply(tmp_path, settings(sim, state, javamail_properties=both))
+    assert first.rc == 0, first.output
+    sim.restart()
+    assert sim.session()['properties']['mail.smtp.timeout'] == '5000'
+
+    second = apply(tmp_path, settings(sim, state, javamail_properties={'mail.smtp.connectiontimeout': 4000}))
+    assert second.rc == 0, second.output
+    assert second.result['changed'] is True and second.result['restart_required'] is True
+    warnings = ' '.join(second.result.get('warnings', []))
+    assert 'javamail_properties mail.smtp.timeout removed' in warnings
+    assert 'until the portal restarts' in warnings
+    sim.restart()
+    assert 'mail.smtp.timeout' not in sim.session()['properties']
+
+    unchanged = apply(tmp_path, settings(sim, state, javamail_properties={'mail.smtp.connectiontimeout': 4000}))
+    assert unchanged.result['changed'] is False and not unchanged.result.get('warnings')
+
+
+def test_info_warns_when_instances_get_different_javamail_properties(liferay_sim, tmp_path):
+    """docs/liferay-model.md §4: two instances of one 7.4 portal share the session Properties; mail_settings_info
+    says so when the api backend gave them different javamail_properties. It also flags a user Liferay reads as
+    empty (Validator.isNull), and mail_settings warns about it when applying."""
+    portal = liferay_sim(args=['--instances', 'liferay.com,other.example'])
+    state = str(tmp_path / 'state.json')
+    base = dict(backend='api', portal_url=portal.url, state_file=state)
+    default = dict(base, api_user='test@liferay.com', api_password='test', company_web_id='liferay.com',
+                   smtp=dict(host='smtp.example.com', port=587, user='null', password=SMTP_PASSWORD),
+                   javamail_properties={'mail.smtp.timeout': 5000})
+    other = dict(base, api_user='test@other.example', api_password='test', company_web_id='other.example',
+                 smtp=dict(host='smtp.example.com', port=587), javamail_properties={})
+    info = {'liferay_ops.mail.mail_settings_info': dict(portal_url=portal.url, state_file=state,
+                                                        company_web_id='liferay.com')}
+    run = run_tasks(tmp_path, [module_task(default), module_task(other), info])
+    assert run.rc == 0, run.output
+    applied, _other, read = run.task_results()
+    assert any('smtp.user is only spaces or the word "null"' in w for w in applied.get('warnings', []))
+    shared = [f for f in read['findings'] if 'different javamail_properties' in f]
+    assert len(shared) == 1 and 'instance other.example' in shared[0] and 'mail.smtp.timeout' in shared[0]
+    assert any('smtp.user (from company preferences) is only spaces or the word "null"' in f for f in read['findings'])
+    assert SMTP_PASSWORD not in run.output

@@ -1,4 +1,4 @@
-"""Which layer wins for the effective mail session (reference sections 2.5, 5, 6, 7)."""
+"""Which layer wins for the effective mail session (docs/liferay-model.md §1-§4)."""
 
 from conftest import COMPANY_ID
 

@@ -1,4 +1,4 @@
-"""The cached mail session and the Control Panel save (reference sections 2.2, 2.5, 3.1, 7, 8)."""
+"""The cached mail session and the Control Panel save (docs/liferay-model.md §3, §4, §5)."""
 
 from conftest import ADMIN, COMPANY_ID, USER
 
