@@ -7,10 +7,12 @@
 
 Liferay reads ``com.liferay.mail.settings.configuration.MailSettingCompanyConfiguration``
 for every instance: the instance's factory configuration
-(``<PID>.scoped~<name>.config`` holding ``companyId=L"<id>"``) if there is one, else
-the system-wide ``<PID>.config``, else the metatype defaults. Configuration
-handlers clear the cached mail session on every change, so a written file applies
-without a restart.
+(``<PID>.scoped~<name>.config`` holding ``companyId=L"<id>"``, or the portable
+``companyWebId="<web id>"``) if there is one, else the system-wide ``<PID>.config``,
+else the metatype defaults (docs/liferay-model.md §7, §8). When several files configure
+one instance, the most recently updated one wins. Configuration handlers clear the
+cached mail session when a file is written, so a written file applies without a
+restart; deleting a scoped file does not clear it (docs/liferay-model.md §8).
 
 This backend works in attribute space: the maps it reads, plans and dumps are
 attribute name -> text ('true'/'false' for the two booleans), so diffs and the
@@ -41,6 +43,7 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.osgi_config_file 
     SCALAR,
     OsgiConfigDocument,
     OsgiConfigError,
+    check_config_value,
     config_bool,
     config_long,
     config_string,
@@ -49,6 +52,7 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.osgi_config_file 
 )
 from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_api import PortalApiError, PortalClient
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
+    OPTION_FOR_KEY,
     OSGI_ATTRIBUTES,
     OSGI_BOOLEAN_ATTRIBUTES,
     OSGI_SECRET_ATTRIBUTES,
@@ -58,7 +62,11 @@ COMPANY_PID = 'com.liferay.mail.settings.configuration.MailSettingCompanyConfigu
 SYSTEM_FILE = COMPANY_PID + '.config'
 SCOPED_PREFIX = COMPANY_PID + '.scoped~'
 COMPANY_ID = 'companyId'
+# ExtendedObjectClassDefinition.Scope.COMPANY.getPortablePropertyKey() (docs/liferay-model.md §7): the
+# web id names the instance. 'webId' is read too, in case a build spells the key that way.
+PORTABLE_COMPANY_KEYS = ('companyWebId', 'webId')
 MANAGED_ATTRIBUTES = tuple(OSGI_ATTRIBUTES.values())
+_OPTION_FOR_ATTRIBUTE = dict((attribute, OPTION_FOR_KEY[key]) for key, attribute in OSGI_ATTRIBUTES.items())
 
 
 # Attributes Configuration Admin / FileInstall may add for their own bookkeeping:
@@ -100,8 +108,8 @@ def read_config_file(path):
     try:
         return parse_config(data)
     except OsgiConfigError as exc:
-        raise BackendError('osgi_configs_dir: %s is not a valid Felix .config file (%s); Liferay ignores it '
-                           'as it is: fix or remove it' % (path, exc))
+        raise BackendError('osgi_configs_dir: %s cannot be edited safely (%s); Liferay does not read it as '
+                           'written: fix or remove it (docs/liferay-model.md §6)' % (path, exc))
 
 
 def _scalar_text(value):
@@ -144,14 +152,41 @@ def company_of(document):
         return None
 
 
-def scoped_files_for(directory, company_id):
-    """Every scoped mail configuration file in ``directory`` whose companyId is ``company_id``, sorted."""
+def web_id_of(document):
+    """The web id a scoped configuration names with the portable key, or None."""
+    for key in PORTABLE_COMPANY_KEYS:
+        value = document.get(key)
+        if value is not None and value.kind == SCALAR and value.value.strip():
+            return value.value.strip()
+    return None
+
+
+def _update_order(path):
+    """Liferay uses the most recently updated configuration; the file's mtime stands for that."""
+    try:
+        return (os.stat(path).st_mtime_ns, os.path.basename(path))
+    except OSError:
+        return (0, os.path.basename(path))
+
+
+def scoped_files_for(directory, company_id, web_id=None):
+    """Scoped mail configuration files in ``directory`` for one instance, the one Liferay uses last.
+
+    A file belongs to the instance when its companyId is ``company_id`` or, without a companyId, its
+    portable key names ``web_id``.
+    """
     found = []
-    for path in sorted(glob.glob(os.path.join(glob.escape(directory), glob.escape(SCOPED_PREFIX) + '*.config'))):
+    for path in glob.glob(os.path.join(glob.escape(directory), glob.escape(SCOPED_PREFIX) + '*.config')):
         document = read_config_file(path)
-        if document is not None and company_of(document) == int(company_id):
+        if document is None:
+            continue
+        owner = company_of(document)
+        if owner is not None:
+            if company_id is not None and owner == int(company_id):
+                found.append(path)
+        elif web_id and web_id_of(document) == web_id:
             found.append(path)
-    return found
+    return sorted(found, key=_update_order)
 
 
 def find_osgi_layer(configs_dir, company_id=None, web_id_file_name=None):
@@ -161,8 +196,9 @@ def find_osgi_layer(configs_dir, company_id=None, web_id_file_name=None):
     file name made from ``web_id_file_name``, a web id), else the system-wide file.
     """
     candidates = []
-    if company_id is not None:
-        candidates.extend(scoped_files_for(configs_dir, company_id))
+    if company_id is not None or web_id_file_name:
+        web_id = web_id_file_name if web_id_file_name and not web_id_file_name.endswith('.config') else None
+        candidates.extend(reversed(scoped_files_for(configs_dir, company_id, web_id)))
     if web_id_file_name:
         name = web_id_file_name if web_id_file_name.endswith('.config') else scoped_file_name(web_id_file_name)
         candidates.append(os.path.join(configs_dir, name))
@@ -221,6 +257,7 @@ class OsgiConfigBackend(Backend):
         self.document = None
         self.exists = False
         self.client = None
+        self.deleted_scoped = False
 
     # --- target -------------------------------------------------------------------------
     def _liferay_version(self):
@@ -251,26 +288,29 @@ class OsgiConfigBackend(Backend):
             document = read_config_file(named)
             if document is not None and company_of(document) is not None:
                 self.company_id = company_of(document)
+            elif self.web_id and scoped_files_for(self.directory, None, self.web_id):
+                self.company_id = None  # a file names the instance by its web id (the portable key)
             elif self.params.get('state') == 'absent' and not self.params.get('portal_url'):
                 self.company_id = None
             else:
                 self.company_id = self._look_up_company_id()
         self.path = named
-        if self.company_id is not None:
-            holders = scoped_files_for(self.directory, self.company_id)
-            if len(holders) > 1:
-                raise BackendError('osgi_configs_dir: %d configuration files apply to company %d (%s); Liferay would '
-                                   'use only one of them: merge them into one file and remove the others'
-                                   % (len(holders), self.company_id, ', '.join(os.path.basename(p) for p in holders)))
-            if holders:
-                # An instance configured elsewhere (Instance Settings export, by hand) keeps its file.
-                self.path = holders[0]
-            else:
-                document = read_config_file(named)
-                other = company_of(document) if document is not None else None
-                if other not in (None, self.company_id):
-                    raise BackendError('company_web_id: %s holds companyId %d, not %d: it belongs to another '
-                                       'instance; check company_web_id/company_id' % (named, other, self.company_id))
+        holders = scoped_files_for(self.directory, self.company_id, self.web_id)
+        if len(holders) > 1:
+            # getConfiguration returns the last of the list: the most recently updated configuration.
+            self.module.warn('%d configuration files apply to instance %s: %s; Liferay uses the most recently '
+                             'updated one, %s, which this task edits: remove the others'
+                             % (len(holders), self.web_id or self.company_id,
+                                ', '.join(os.path.basename(p) for p in holders), os.path.basename(holders[-1])))
+        if holders:
+            # An instance configured elsewhere (Instance Settings export, by hand) keeps its file.
+            self.path = holders[-1]
+        elif self.company_id is not None:
+            document = read_config_file(named)
+            other = company_of(document) if document is not None else None
+            if other not in (None, self.company_id):
+                raise BackendError('company_web_id: %s holds companyId %d, not %d: it belongs to another '
+                                   'instance; check company_web_id/company_id' % (named, other, self.company_id))
         self.layer_name = self.path
 
     def _look_up_company_id(self):
@@ -293,6 +333,11 @@ class OsgiConfigBackend(Backend):
             result.update(self._file_attributes())
         finally:
             unlock(lock)
+        if self.deleted_scoped:
+            self.module.warn('%s is %s, but Liferay keeps the mail session built from it until the portal '
+                             'restarts: the scoped configuration handler does not clear the session when its '
+                             'configuration is deleted' % (self.path, 'to be removed' if self.module.check_mode
+                                                           else 'removed'))
         result.update(
             path=self.path,
             scope='instance' if self.scoped else 'system',
@@ -337,7 +382,7 @@ class OsgiConfigBackend(Backend):
                 desired[COMPANY_ID] = current[COMPANY_ID]
             return desired
         desired = OrderedDict()
-        if self.scoped:
+        if self.scoped and self.company_id is not None:
             desired[COMPANY_ID] = str(self.company_id)
         for key, value in self.settings.portal_properties().items():
             name = OSGI_ATTRIBUTES.get(key)
@@ -347,6 +392,12 @@ class OsgiConfigBackend(Backend):
             for name in OSGI_SECRET_ATTRIBUTES:
                 if name in desired and current.get(name):
                     desired[name] = current[name]
+        for name, text in desired.items():
+            try:
+                check_config_value(name, config_value(name, text))
+            except OsgiConfigError as exc:
+                # Nothing is written: the value would not reach the mail session as given.
+                raise BackendError('%s: %s' % (_OPTION_FOR_ATTRIBUTE.get(name, name), exc.reason))
         return desired
 
     def _foreign_attributes(self):
@@ -355,11 +406,22 @@ class OsgiConfigBackend(Backend):
         return [name for name in self.document.attributes if name not in ours and not name.startswith(':')]
 
     def needs_write(self, before, desired):
-        return any(before.get(name) != desired[name] for name in desired)
+        unstable = [name for name in desired if name in self.document.unstable]
+        if unstable and desired[unstable[0]] is not None:
+            self.module.warn('%s: %s depend on JVM system properties (${...}) as written, so Liferay may read '
+                             'them differently; this task writes them escaped'
+                             % (self.path, ', '.join(sorted(unstable))))
+        changed = bool(unstable) or any(before.get(name) != desired[name] for name in desired)
+        # state=absent deletes a file that holds nothing but what this module manages.
+        self.deleted_scoped = bool(changed and self.scoped and self.exists and self.params.get('state') == 'absent'
+                                   and not self._foreign_attributes())
+        return changed
 
     def restart_required(self):
-        # Configuration handlers clear the mail session when the file changes (2025.Q4+).
-        return False
+        # Configuration handlers clear the mail session when a file is written (2025.Q4+); the scoped
+        # handler has no @Deactivate, so deleting a scoped file leaves the session as it was
+        # (docs/liferay-model.md §8).
+        return self.deleted_scoped
 
     def write(self, desired):
         for name, text in desired.items():
@@ -374,6 +436,8 @@ class OsgiConfigBackend(Backend):
             self._atomic_write(self.document.to_text().encode('utf-8'))
 
     def _delete(self):
+        if self.params.get('backup') and self.exists:
+            self.extra['backup_file'] = self.module.backup_local(self.path)
         try:
             os.unlink(self.path)
         except OSError as exc:
@@ -382,8 +446,12 @@ class OsgiConfigBackend(Backend):
         self.exists = False
 
     def _atomic_write(self, data):
-        # The temporary name starts with '.' and does not end in .config, so FileInstall never reads it.
-        write_atomically(self.module, self.path, data, self.exists, 'osgi_configs_dir')
+        # The temporary name starts with '.' and does not end in .config, so FileInstall never reads it;
+        # neither does it read a backup, whose name ends in '~'.
+        backup = write_atomically(self.module, self.path, data, self.exists, 'osgi_configs_dir',
+                                  backup=self.params.get('backup'))
+        if backup:
+            self.extra['backup_file'] = backup
         self.exists = True
 
     def _file_attributes(self):

@@ -7,6 +7,7 @@ import stat
 import time
 
 import pytest
+import requests
 
 from playbook import run_module
 from sim_fixtures import ADMIN, SMTP_PASSWORD, SMTP_USER
@@ -178,6 +179,12 @@ def test_state_absent_deletes_the_file_it_owns(start_sim, tmp_path):
     assert not path.exists()
     assert 'smtpPassword=********' in gone.result['diff']['before']
     assert SMTP_PASSWORD not in gone.output and POP_PASSWORD not in gone.output
+    # The scoped configuration handler has no @Deactivate: deleting the file leaves the session as it was.
+    assert gone.result['restart_required'] is True
+    assert any('until the portal restarts' in w for w in gone.result.get('warnings', [])), gone.output
+    time.sleep(1.2)
+    assert sim.session()['properties']['mail.smtp.host'] == 'smtp.example.com'
+    assert requests.post(sim.url + '/sim/restart', timeout=10).status_code == 200
     session, _elapsed = sim.wait_for_session(lambda s: s['properties']['mail.smtp.host'] == 'localhost')
     assert session['sources']['mail.smtp.host'] == 'default'
     # Nothing left to remove (and no version marker left either, so say which one).
@@ -313,13 +320,122 @@ def test_company_web_id_without_a_way_to_find_its_id_fails_clearly(start_sim, tm
     assert list(sim.configs.iterdir()) == []
 
 
-def test_two_files_for_one_company_fail_without_writing(start_sim, tmp_path):
-    files = {'osgi/configs/' + scoped('a'): 'companyId=L"20097"\n', 'osgi/configs/' + scoped('b'): 'companyId=L"20097"\n'}
+def test_two_files_for_one_company_the_most_recently_updated_is_edited_with_a_warning(start_sim, tmp_path):
+    # Liferay's getConfiguration returns the last (most recently updated) configuration of the company.
+    files = {'osgi/configs/' + scoped('a'): 'companyId=L"20097"\noutgoingSMTPServer="a.example"\n',
+             'osgi/configs/' + scoped('b'): 'companyId=L"20097"\noutgoingSMTPServer="b.example"\n'}
     sim = start_sim(args=Q4, files=files)
-    before = tree(sim.configs)
+    os.utime(str(sim.configs / scoped('b')), (1000000000, 1000000000))
+    older = checksum(sim.configs / scoped('b'))
     run = run_module(tmp_path, MODULE, dict(backend='osgi_config', liferay_home=str(sim.home), company_id=20097,
                                             smtp=dict(host='smtp.example.com')))
-    assert run.rc != 0 and '2 configuration files apply to company 20097' in run.result['msg'], run.output
+    assert run.rc == 0, run.output
+    assert run.result['path'] == str(sim.configs / scoped('a'))
+    warning = ' '.join(run.result.get('warnings', []))
+    assert '2 configuration files apply to instance 20097' in warning and 'most recently updated one, %s' % scoped(
+        'a') in warning, run.output
+    assert sorted(p.name for p in sim.configs.iterdir()) == [scoped('a'), scoped('b')]  # no third file
+    assert checksum(sim.configs / scoped('b')) == older
+    sim.wait_for_session(lambda s: s['properties']['mail.smtp.host'] == 'smtp.example.com')
+
+
+def test_file_naming_its_instance_by_the_portable_key_is_edited(start_sim, tmp_path):
+    # FileInstallDeployTest.testCompanyScopedPortableKeyConfiguration: the web id under the portable key.
+    name = scoped('exported')
+    sim = start_sim(args=Q4, files={'osgi/configs/' + name: 'companyWebId="liferay.com"\noutgoingSMTPServer="x"\n'})
+    args = dict(backend='osgi_config', liferay_home=str(sim.home), company_web_id='liferay.com',
+                smtp=dict(host='smtp.example.com', port=25, security='none'))
+    run = run_module(tmp_path, MODULE, args)
+    assert run.rc == 0, run.output
+    assert run.result['path'] == str(sim.configs / name)
+    assert sorted(p.name for p in sim.configs.iterdir()) == [name]
+    assert read(sim.configs / name)['companyWebId'] == 'liferay.com'
+    sim.wait_for_session(lambda s: s['properties']['mail.smtp.host'] == 'smtp.example.com')
+    assert run_module(tmp_path, MODULE, args).result['changed'] is False
+
+
+# A password with everything Liferay's .config reader treats specially (docs/liferay-model.md §6).
+ODD_PASSWORD = 'p${x}w {q} \\ "q" =a b'
+
+
+def _session_password_digest(sim):
+    response = requests.get(sim.url + '/sim/mail-session', params={'webId': 'liferay.com', 'secrets': '1'}, timeout=10)
+    assert response.status_code == 200
+    password = response.json()['properties'].get('mail.smtp.password', '')
+    return hashlib.sha256(password.encode('utf-8')).hexdigest()
+
+
+def test_password_with_braces_dollar_and_quotes_reaches_the_session_unchanged(start_sim, tmp_path):
+    # ConfigurationHandler._writeQuoted escapes \\, ", space, =, { and }; without it InterpolationUtil.substVars
+    # would replace ${x} by the system property x before the value is unquoted.
+    sim = start_sim(args=Q4 + ['--system-property', 'x=FROM-THE-JVM'])
+    args = dict(backend='osgi_config', liferay_home=str(sim.home), liferay_version='2025.q4', company_id=20097,
+                smtp=dict(host='smtp.example.com', port=587, user='u', password=ODD_PASSWORD))
+    run = run_module(tmp_path, MODULE, args, diff=True)
+    assert run.rc == 0 and run.result['changed'] is True, run.output
+    assert ODD_PASSWORD not in run.output and 'FROM-THE-JVM' not in run.output
+    assert '$\\{x\\}' in (sim.configs / scoped('20097')).read_text()
+    sim.wait_for_session(lambda s: s['properties']['mail.smtp.host'] == 'smtp.example.com')
+    want = hashlib.sha256(ODD_PASSWORD.encode('utf-8')).hexdigest()
+    assert _session_password_digest(sim) == want, 'the password reached the session changed'
+    again = run_module(tmp_path, MODULE, args)
+    assert again.rc == 0 and again.result['changed'] is False, again.output
+
+
+def test_value_liferay_would_not_read_back_is_refused_naming_the_option(start_sim, tmp_path):
+    # InterpolationUtil._unescape drops the backslash of "$\\{q}" even as Liferay's own writer escapes it.
+    sim = start_sim(args=Q4, files={'osgi/configs/' + SYSTEM_FILE: 'outgoingSMTPServer="old.example.com"\n'})
+    before = tree(sim.configs)
+    run = run_module(tmp_path, MODULE, dict(backend='osgi_config', liferay_home=str(sim.home),
+                                            smtp=dict(host='smtp.example.com', user='u', password='S3cret$\\{q}')))
+    assert run.rc != 0
+    assert run.result['msg'].startswith('smtp.password: '), run.result['msg']
+    assert 'reads it back unchanged' in run.result['msg']
+    assert 'S3cret' not in run.output
+    assert tree(sim.configs) == before
+
+
+LIFERAY_WRITTEN = (
+    'companyId = L"20097"\n'
+    'enableStartTLS = B"true"\n'
+    'outgoingSMTPPort = "587"\n'
+    'outgoingSMTPServer = "old.example.com"\n'
+    'smtpPassword = "old\\ pw"\n'
+    'smtpUserName = "u"\n'
+    'transportProtocol = "smtp"\n'
+    'customSetting = "kept\\ as\\ is"\n')
+
+
+def test_liferay_written_file_with_spaces_around_equals_is_edited_in_place(start_sim, tmp_path):
+    # TypedProperties.save writes "key = value" after a System Settings or REST change.
+    name = scoped('liferay-written')
+    sim = start_sim(args=Q4, files={'osgi/configs/' + name: LIFERAY_WRITTEN})
+    args = dict(backend='osgi_config', liferay_home=str(sim.home), company_id=20097,
+                smtp=dict(host='smtp.example.com', port=587, security='starttls', user='u', password=SMTP_PASSWORD))
+    run = run_module(tmp_path, MODULE, args)
+    assert run.rc == 0 and run.result['changed'] is True, run.output
+    assert run.result['path'] == str(sim.configs / name)
+    text = (sim.configs / name).read_text()
+    assert text.startswith('companyId = L"20097"\nenableStartTLS = B"true"\noutgoingSMTPPort = "587"\n'
+                           'outgoingSMTPServer = "smtp.example.com"\nsmtpPassword = "')
+    assert 'customSetting = "kept\\ as\\ is"\n' in text and 'smtpUserName = "u"\n' in text
+    assert sorted(p.name for p in sim.configs.iterdir()) == [name]
+    sim.wait_for_session(lambda s: s['properties']['mail.smtp.host'] == 'smtp.example.com')
+    assert read(sim.configs / name)['smtpPassword'] == SMTP_PASSWORD
+    before = checksum(sim.configs / name)
+    again = run_module(tmp_path, MODULE, args)
+    assert again.rc == 0 and again.result['changed'] is False, again.output
+    assert checksum(sim.configs / name) == before
+
+
+def test_file_liferay_stops_reading_part_way_is_refused_naming_the_line(start_sim, tmp_path):
+    sim = start_sim(args=Q4, files={'osgi/configs/' + SYSTEM_FILE:
+                                    'outgoingSMTPServer="a"\nsmtpPassword="Hid-den" # rotated\nsmtpUserName="u"\n'})
+    before = tree(sim.configs)
+    run = run_module(tmp_path, MODULE, dict(backend='osgi_config', liferay_home=str(sim.home),
+                                            smtp=dict(host='smtp.example.com')))
+    assert run.rc != 0 and 'line 2' in run.result['msg'] and 'stops reading' in run.result['msg'], run.output
+    assert 'Hid-den' not in run.output
     assert tree(sim.configs) == before
 
 
@@ -328,6 +444,6 @@ def test_malformed_existing_file_is_reported_and_left_alone(start_sim, tmp_path)
     before = tree(sim.configs)
     run = run_module(tmp_path, MODULE, dict(backend='osgi_config', liferay_home=str(sim.home),
                                             smtp=dict(host='smtp.example.com')))
-    assert run.rc != 0 and 'not a valid Felix .config file' in run.result['msg'], run.output
+    assert run.rc != 0 and 'cannot be edited safely' in run.result['msg'], run.output
     assert 'unquoted-Secret' not in run.output
     assert tree(sim.configs) == before
