@@ -144,9 +144,11 @@ def mail(stack_json, sim_url):
     sent = get_json(sim_url + '/sim/send-test-mail', {'webId': 'liferay.com', 'to': '%s@%s' % (user, RECIPIENT_DOMAIN),
                                                       'subject': subject, 'from': 'portal@%s' % RECIPIENT_DOMAIN})
     if not sent.get('sent'):
-        print('  the portal could not send: %s' % sent.get('error'))
+        print('  the portal could not send (%s): %s' % (sent.get('engine'), sent.get('error')))
         return 1
-    print('  the portal sent "%s" through its SMTP session' % subject)
+    engine = 'the real JavaMail' if sent.get('engine') == 'javamail' else \
+        "Python's smtplib (%s)" % sent.get('engineReason')
+    print('  the portal sent "%s" through its SMTP session, with %s in %.1f s' % (subject, engine, sent.get('seconds', 0)))
     where = 'fetched over POP3S from Dovecot' if stack['pop'] else "found in the SMTP server's Maildir"
     fetch = fetch_pop3s if stack['pop'] else fetch_maildir
     deadline = time.monotonic() + 10

@@ -108,7 +108,7 @@ def test_round_trip_container_start_send_and_second_run(start_sim, smtp_servers,
     started = time.monotonic()
     sent = sim.send_test_mail()
     send_seconds = time.monotonic() - started
-    assert sent == {'sent': True}, sent
+    assert sent['sent'] is True, sent  # 'engine' says who sent: the real JavaMail or the smtplib fallback
     assert smtp_servers['mailbox'].messages[-1]['login'] == SMTP_USER  # AUTH with the comma password worked
 
     before = checksum(env_file)
