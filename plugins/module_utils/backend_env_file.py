@@ -12,7 +12,7 @@ file is in the format of ``docker run --env-file`` (and Compose's
 ``NAME=value`` lines, ``#`` comments, values taken literally, no quotes, no
 escapes, no line breaks.
 
-How the portal reads a value (reference: liferay-mail.md §5 "Env-var values"):
+How the portal reads a value (docs/liferay-model.md §2.3, decided by the real Commons Configuration 1.10):
 it is not Java-unescaped, but it is list-split twice (once by the composite
 configuration, once by the in-memory store) whenever its first comma sits after
 index 0, and each split trims the pieces and turns ``\\,`` into ``,`` and ``\\\\``

@@ -5,7 +5,7 @@
 
 """Read every layer a Liferay 7.4 portal takes mail settings from, and tell which one wins.
 
-Precedence, lowest first (reference: PrefsPropsImpl / MailServiceImpl): portal.properties
+Precedence, lowest first (docs/liferay-model.md §3; PrefsPropsImpl / MailServiceImpl): portal.properties
 defaults < portal-ext.properties and the files it includes < portal-setup-wizard.properties
 < LIFERAY_* environment variables < system preferences < company preferences (what the
 Control Panel or the api backend stores).
@@ -21,7 +21,7 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_propertie
 from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_env import mail_overrides, value_pieces
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import MANAGED_KEYS
 
-# portal.properties defaults for the managed keys (reference §1).
+# portal.properties defaults for the managed keys (docs/liferay-model.md §1).
 PORTAL_DEFAULTS = OrderedDict((
     ('mail.session.mail', 'false'),
     ('mail.session.mail.pop3.host', 'localhost'),
@@ -41,13 +41,18 @@ INCLUDE_KEY = 'include-and-override'
 
 
 class Layer(object):
-    """One source of values: its name, where it lives, and the managed keys it sets."""
+    """One source of values: its name, where it lives, and the managed keys it sets.
 
-    def __init__(self, name, location, values, duplicates=()):
+    ``unread`` is the reason when the portal may read a file that this module could not find
+    (its values are then unknown and ``values`` is empty).
+    """
+
+    def __init__(self, name, location, values, duplicates=(), unread=None):
         self.name = name
         self.location = location
         self.values = values
         self.duplicates = list(duplicates)
+        self.unread = unread
 
 
 def _expand(path, liferay_home):
@@ -70,10 +75,37 @@ def properties_chain(path, liferay_home, seen=None):
     includes = document.get(INCLUDE_KEY)
     for include in (includes.split(',') if includes else []):
         include = _expand(include.strip(), liferay_home)
-        if include:
-            target = include if os.path.isabs(include) else os.path.join(os.path.dirname(path), include)
+        if not include:
+            continue
+        target = _locate(include, liferay_home)
+        if target is None:
+            layers.append(Layer('%s (not read)' % include, include, OrderedDict(), unread=UNREAD_RELATIVE))
+        else:
             layers.extend(properties_chain(target, liferay_home, seen))
     return layers
+
+
+UNREAD_RELATIVE = (
+    'a relative include-and-override path: Liferay looks for it on the portal class path, then in its working '
+    'directory, user.home and the class path again (ClassLoaderAggregateProperties, ConfigurationUtils.locate), '
+    'not next to the including file; it is not in liferay_home, so this module cannot tell which file is used')
+
+
+def _locate(include, liferay_home):
+    """The file Liferay reads for an include-and-override entry, or None when this module cannot know it.
+
+    An absolute path is that file. A relative one is looked up as Liferay does (docs/liferay-model.md
+    §1.6): class loader resource, working directory, user.home, class path. Liferay's Docker images
+    run the portal with the Liferay home as working directory, so a file there is the one used;
+    anything else is unknown here.
+    """
+    if os.path.isabs(include):
+        return include
+    if liferay_home:
+        candidate = os.path.join(liferay_home, include)
+        if os.path.isfile(candidate):
+            return candidate
+    return None
 
 
 def env_layer(variables, location):

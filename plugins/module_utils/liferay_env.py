@@ -3,38 +3,46 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Liferay's ``LIFERAY_*`` environment-variable names for portal properties.
+"""Liferay's ``LIFERAY_*`` environment-variable names for portal properties (docs/liferay-model.md §2).
 
-The portal decodes ``LIFERAY_MAIL_PERIOD_SESSION_PERIOD_MAIL`` to ``mail.session.mail``:
-the name after the prefix is lower-cased, and ``_TOKEN_`` is a CharPool constant
-name (``PERIOD``, ``UPPERCASEB``...) or a decimal code point. Unknown tokens stay
-literally, underscores included.
+The portal decodes ``LIFERAY_MAIL_PERIOD_SESSION_PERIOD_MAIL`` to ``mail.session.mail``
+(EnvPropertiesUtil.decode): the name after the prefix is lower-cased, and ``_TOKEN_`` is the
+name of a ``char`` field of com.liferay.petra.string.CharPool without its underscores
+(``PERIOD``, ``UPPERCASEB``...), else a decimal code point that Character.isDefined accepts.
+Any other token stays literally, underscores included.
 """
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import string
+import unicodedata
 
 from ansible_collections.liferay_ops.mail.plugins.module_utils.properties_file import split_list
 
 PREFIX = 'LIFERAY_'
 
-# CharPool constant names without underscores -> character.
+# Every char field of com.liferay.petra.string.CharPool, by its name without underscores -> character.
+# Only these names decode; BACKTICK, DOUBLEQUOTE or GRAVEACCENT are not fields and stay literal.
 _NAMED = {
-    'AMPERSAND': '&', 'APOSTROPHE': "'", 'AT': '@', 'BACKSLASH': '\\', 'BACKTICK': '`', 'CARET': '^',
-    'CLOSEBRACKET': ']', 'CLOSECURLYBRACE': '}', 'CLOSEPARENTHESIS': ')', 'COLON': ':', 'COMMA': ',',
-    'DASH': '-', 'DOLLAR': '$', 'DOUBLEQUOTE': '"', 'EQUAL': '=', 'EXCLAMATION': '!', 'FORWARDSLASH': '/',
-    'GRAVEACCENT': '`', 'GREATERTHAN': '>', 'LESSTHAN': '<', 'MINUS': '-', 'NEWLINE': '\n',
-    'OPENBRACKET': '[', 'OPENCURLYBRACE': '{', 'OPENPARENTHESIS': '(', 'PERCENT': '%', 'PERIOD': '.',
-    'PIPE': '|', 'PLUS': '+', 'POUND': '#', 'QUESTION': '?', 'QUOTE': '"', 'RETURN': '\r',
-    'SEMICOLON': ';', 'SLASH': '/', 'SPACE': ' ', 'STAR': '*', 'TAB': '\t', 'TILDE': '~', 'UNDERLINE': '_',
+    'AMPERSAND': '&', 'APOSTROPHE': "'", 'ARABICDECIMALSEPARATOR': u'\u066b', 'AT': '@', 'BACKSLASH': '\\',
+    'CARET': '^', 'CLOSEBRACKET': ']', 'CLOSECURLYBRACE': '}', 'CLOSEPARENTHESIS': ')', 'COLON': ':', 'COMMA': ',',
+    'DASH': '-', 'DELETE': u'\u007f', 'DOLLAR': '$', 'EQUAL': '=', 'EXCLAMATION': '!', 'FIGURESPACE': u'\u2007',
+    'FORWARDSLASH': '/', 'GREATERTHAN': '>', 'LESSTHAN': '<', 'MINUS': '-', 'NARROWNOBREAKSPACE': u'\u202f',
+    'NEWLINE': '\n', 'NOBREAKSPACE': u'\u00a0', 'OPENBRACKET': '[', 'OPENCURLYBRACE': '{', 'OPENPARENTHESIS': '(',
+    'PERCENT': '%', 'PERIOD': '.', 'PIPE': '|', 'PLUS': '+', 'POUND': '#', 'PRIME': '`', 'QUESTION': '?',
+    'QUOTE': '"', 'RAQUO': u'\u00bb', 'RETURN': '\r', 'SEMICOLON': ';', 'SLASH': '/', 'SPACE': ' ', 'STAR': '*',
+    'TAB': '\t', 'TILDE': '~', 'UNDERLINE': '_',
 }
 for _letter in string.ascii_uppercase:
     _NAMED['UPPERCASE' + _letter] = _letter
     _NAMED['LOWERCASE' + _letter] = _letter.lower()
 for _digit in string.digits:
     _NAMED['NUMBER' + _digit] = _digit
+
+# Java String.trim() removes every character up to U+0020.
+_JAVA_TRIM = ''.join(chr(code) for code in range(0x21))
+_INT_MAX = 2 ** 31 - 1
 
 # The names the encoder prefers for characters that need one.
 _PREFERRED = {'.': 'PERIOD', '-': 'MINUS', '_': 'UNDERLINE', ' ': 'SPACE', ':': 'COLON', ',': 'COMMA',
@@ -58,14 +66,34 @@ def encode_name(key):
     return PREFIX + ''.join(out)
 
 
+def _parse_int(token):
+    """GetterUtil.get(token, -1): trimmed, optional sign, ASCII digits, within int range; else -1."""
+    text = token.strip(_JAVA_TRIM)
+    body = text[1:] if text[:1] in ('+', '-') else text
+    if not body or any(char not in string.digits for char in body):
+        return -1
+    number = int(text)
+    if not -_INT_MAX - 1 <= number <= _INT_MAX:
+        return -1
+    return number
+
+
+def is_defined(code):
+    """Character.isDefined(int): an assigned code point (surrogates and private use included).
+
+    Python's Unicode database stands in for Java's; they differ only for characters assigned in
+    a Unicode version that one of them does not know yet (Java 17 knows Unicode 13.0).
+    """
+    return 0 <= code <= 0x10FFFF and unicodedata.category(chr(code)) != 'Cn'
+
+
 def _decode_token(token):
     named = _NAMED.get(token.upper())
     if named is not None:
         return named
-    if token.isdigit() or (token[:1] in '+-' and token[1:].isdigit()):
-        code = int(token)
-        if 0 <= code <= 0x10FFFF:
-            return chr(code)
+    code = _parse_int(token)
+    if is_defined(code):
+        return chr(code)
     return None
 
 

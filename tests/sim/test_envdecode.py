@@ -1,4 +1,4 @@
-"""Unit tests of the LIFERAY_* decoder and the Docker env-file reader (reference section 6)."""
+"""Unit tests of the LIFERAY_* decoder and the Docker env-file reader (docs/liferay-model.md §2)."""
 
 import pytest
 
@@ -62,3 +62,35 @@ def test_env_file_is_read_like_docker(tmp_path):
     path.write_text("BAD NAME=1\n")
     with pytest.raises(ValueError):
         envdecode.read_env_file(str(path), {})
+
+
+@pytest.mark.parametrize("token, char", [
+    ("PRIME", "`"), ("DELETE", "\x7f"), ("RAQUO", "\u00bb"), ("NOBREAKSPACE", "\u00a0"),
+    ("NARROWNOBREAKSPACE", "\u202f"), ("FIGURESPACE", "\u2007"), ("ARABICDECIMALSEPARATOR", "\u066b"),
+])
+def test_every_charpool_field_decodes(token, char):
+    """§2.1, EnvPropertiesUtil._getCharPoolChars: the char fields of CharPool without underscores."""
+    assert envdecode.decode("a_%s_b" % token.lower()) == "a%sb" % char
+
+
+@pytest.mark.parametrize("token", ["backtick", "doublequote", "graveaccent"])
+def test_names_that_are_not_charpool_fields_stay_literal(token):
+    """§2.1: CharPool has no BACKTICK, DOUBLEQUOTE or GRAVEACCENT field (the backtick is PRIME)."""
+    seen = []
+    assert envdecode.decode("a_%s_b" % token, seen) == "a_%s_b" % token
+    assert seen == [token]
+
+
+@pytest.mark.parametrize("token, decoded", [
+    ("+46", "."), ("046", "."), ("-0", "\x00"), ("888", "_888_"), ("99999999999", "_99999999999_"),
+    ("\u0664\u0666", "_\u0664\u0666_"),
+])
+def test_numeric_tokens_follow_getterutil_and_character_isdefined(token, decoded):
+    """§2.1: GetterUtil.get(token, -1) (ASCII digits, int range), then Character.isDefined."""
+    assert envdecode.decode("x_%s_" % token) == "x" + decoded
+
+
+def test_only_the_exact_include_variable_adds_files():
+    """§1.6, ClassLoaderAggregateProperties._addURLProperties reads LIFERAY_INCLUDE_MINUS_AND_MINUS_OVERRIDE only."""
+    assert envdecode.include_and_override({"LIFERAY_INCLUDE_45_AND_45_OVERRIDE": "a.properties"}) == []
+    assert envdecode.property_overrides({"LIFERAY_INCLUDE_45_AND_45_OVERRIDE": "a.properties"}) == []

@@ -115,3 +115,29 @@ def test_include_variable_and_per_company_properties(tmp_path):
         ("company", "env:LIFERAY_PROPS_BY_COMPANY_20097")
     assert load_portal_properties(str(tmp_path), environ, 20098).get("b") is None
     assert load_portal_properties(str(tmp_path), environ, 20098).get_with_layer("a") == ("extra", "extra.properties")
+
+
+def test_relative_include_is_located_like_configurationutils_locate(tmp_path):
+    """§1.6, ClassLoaderAggregateProperties._addFileProperties -> ConfigurationUtils.locate: working
+    directory (the Liferay home here), then user.home; never the directory of the including file."""
+    home = tmp_path / "home"
+    etc = tmp_path / "etc"
+    user = tmp_path / "user"
+    for path in (home, etc, user):
+        path.mkdir()
+    (home / "portal-ext.properties").write_text("include-and-override=%s/site.properties\n" % etc)
+    (etc / "site.properties").write_text("a=site\ninclude-and-override=next.properties,user.properties\n")
+    (etc / "next.properties").write_text("a=beside-the-including-file\n")
+    (user / "user.properties").write_text("b=user-home\n")
+    config = load_portal_properties(str(home), {"HOME": str(user)})
+    assert config.get_with_layer("a") == ("site", "site.properties")
+    assert config.get_with_layer("b") == ("user-home", "user.properties")
+    (home / "next.properties").write_text("a=working-dir\n")
+    assert load_portal_properties(str(home), {}).get_with_layer("a") == ("working-dir", "next.properties")
+    assert load_portal_properties(str(home), {}, working_dir=str(user)).get("a") == "site"
+
+
+def test_props_by_company_values_are_split_twice():
+    """§2.4: LIFERAY_PROPS_BY_COMPANY_<id> keys go through setProperty like other environment values."""
+    environ = {"LIFERAY_PROPS_BY_COMPANY_20097": "k=a\\\\,b , c\n"}
+    assert load_portal_properties("/nonexistent", environ, 20097).get("k") == "a,b,c"

@@ -14,40 +14,46 @@ PROPS_BY_COMPANY_PREFIX = "LIFERAY_PROPS_BY_COMPANY_"
 INCLUDE_AND_OVERRIDE = "include-and-override"
 
 
-def _charpool():
-    table = {
-        "AMPERSAND": "&", "APOSTROPHE": "'", "AT": "@", "BACKSLASH": "\\",
-        "CARET": "^", "CLOSEBRACKET": "]", "CLOSECURLYBRACE": "}",
-        "CLOSEPARENTHESIS": ")", "COLON": ":", "COMMA": ",", "DASH": "-",
-        "DOLLAR": "$", "EQUAL": "=", "EXCLAMATION": "!", "FORWARDSLASH": "/",
-        "GRAVEACCENT": "`", "GREATERTHAN": ">", "LESSTHAN": "<", "MINUS": "-",
-        "NEWLINE": "\n", "NOBREAKSPACE": "\u00a0", "OPENBRACKET": "[",
-        "OPENCURLYBRACE": "{", "OPENPARENTHESIS": "(", "PERCENT": "%",
-        "PERIOD": ".", "PIPE": "|", "PLUS": "+", "POUND": "#", "QUESTION": "?",
-        "QUOTE": '"', "RETURN": "\r", "SEMICOLON": ";", "SLASH": "/",
-        "SPACE": " ", "STAR": "*", "TAB": "\t", "TILDE": "~", "UNDERLINE": "_",
-    }
-    for i in range(26):
-        table["UPPERCASE" + chr(65 + i)] = chr(65 + i)
-        table["LOWERCASE" + chr(65 + i)] = chr(97 + i)
-    for i in range(10):
-        table["NUMBER%d" % i] = str(i)
-    return table
+# Every char field of com.liferay.petra.string.CharPool (petra-string), by field name.
+# EnvPropertiesUtil._getCharPoolChars keys them by the name without its underscores.
+CHARPOOL_FIELDS = {
+    "AMPERSAND": "&", "APOSTROPHE": "'", "ARABIC_DECIMAL_SEPARATOR": "\u066b", "AT": "@",
+    "BACK_SLASH": "\\", "CARET": "^", "CLOSE_BRACKET": "]", "CLOSE_CURLY_BRACE": "}",
+    "CLOSE_PARENTHESIS": ")", "COLON": ":", "COMMA": ",", "DASH": "-", "DELETE": "\u007f",
+    "DOLLAR": "$", "EQUAL": "=", "EXCLAMATION": "!", "FIGURE_SPACE": "\u2007", "FORWARD_SLASH": "/",
+    "GREATER_THAN": ">", "LESS_THAN": "<", "MINUS": "-", "NARROW_NO_BREAK_SPACE": "\u202f",
+    "NEW_LINE": "\n", "NO_BREAK_SPACE": "\u00a0", "OPEN_BRACKET": "[", "OPEN_CURLY_BRACE": "{",
+    "OPEN_PARENTHESIS": "(", "PERCENT": "%", "PERIOD": ".", "PIPE": "|", "PLUS": "+", "POUND": "#",
+    "PRIME": "`", "QUESTION": "?", "QUOTE": '"', "RAQUO": "\u00bb", "RETURN": "\r", "SEMICOLON": ";",
+    "SLASH": "/", "SPACE": " ", "STAR": "*", "TAB": "\t", "TILDE": "~", "UNDERLINE": "_",
+}
+for _i in range(26):
+    CHARPOOL_FIELDS["UPPER_CASE_" + chr(65 + _i)] = chr(65 + _i)
+    CHARPOOL_FIELDS["LOWER_CASE_" + chr(65 + _i)] = chr(97 + _i)
+for _i in range(10):
+    CHARPOOL_FIELDS["NUMBER_%d" % _i] = str(_i)
 
+CHARPOOL = {name.replace("_", ""): char for name, char in CHARPOOL_FIELDS.items()}
 
-CHARPOOL = _charpool()
+_INT_MIN, _INT_MAX = -2 ** 31, 2 ** 31 - 1
 
 
 def _code_point(token):
-    """GetterUtil.get(token, -1): optional sign and decimal digits, else -1."""
-    body = token[1:] if token[:1] in ("+", "-") else token
-    if not body or not body.isdigit() or not body.isascii():
+    """GetterUtil.get(token, -1): Java-trimmed, optional sign, ASCII digits, int range; else -1."""
+    text = token.strip("".join(chr(c) for c in range(0x21)))
+    body = text[1:] if text[:1] in ("+", "-") else text
+    if not body or not all("0" <= c <= "9" for c in body):
         return -1
-    return int(token)
+    number = int(text)
+    return number if _INT_MIN <= number <= _INT_MAX else -1
 
 
 def _is_defined(code_point):
-    """Java's Character.isDefined: an assigned Unicode code point."""
+    """Java's Character.isDefined: an assigned Unicode code point.
+
+    Python's Unicode database stands in for Java 17's (Unicode 13.0); tests/fidelity compares the
+    two over every code point and allows only characters assigned in a later Unicode version.
+    """
     if code_point < 0 or code_point > 0x10FFFF:
         return False
     return unicodedata.category(chr(code_point)) != "Cn"
@@ -105,13 +111,21 @@ def property_overrides(environ):
     return result
 
 
+INCLUDE_AND_OVERRIDE_VARIABLE = "LIFERAY_INCLUDE_MINUS_AND_MINUS_OVERRIDE"
+
+
 def include_and_override(environ):
-    """Extra properties files named by LIFERAY_INCLUDE_MINUS_AND_MINUS_OVERRIDE."""
-    for variable in sorted(environ):
-        if variable.startswith(ENV_PREFIX) and not variable.startswith(PROPS_BY_COMPANY_PREFIX):
-            if decode(variable[len(ENV_PREFIX):].lower()) == INCLUDE_AND_OVERRIDE:
-                return [part.strip() for part in environ[variable].split(",") if part.strip()]
-    return []
+    """Extra properties files named by LIFERAY_INCLUDE_MINUS_AND_MINUS_OVERRIDE.
+
+    ClassLoaderAggregateProperties._addURLProperties reads that exact variable (System.getenv, no
+    decoding) while it loads portal.properties, and appends its comma-split names to the
+    include-and-override list; other spellings that decode to the same key are skipped by
+    EnvPropertiesUtil.loadEnvOverrides and have no effect.
+    """
+    value = environ.get(INCLUDE_AND_OVERRIDE_VARIABLE)
+    if value is None:
+        return []
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 def company_properties_text(environ, company_id):

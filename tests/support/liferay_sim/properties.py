@@ -15,7 +15,7 @@ LOG = logging.getLogger("liferay_sim.properties")
 
 DELIMITER = ","
 
-# The mail part of portal.properties (reference section 1) plus the few other
+# The mail part of portal.properties (docs/liferay-model.md §1) plus the few other
 # keys the simulator reads.  Parsed like any other file.
 PORTAL_PROPERTIES_DEFAULTS = r"""
 admin.email.from.name=Joe Bloggs
@@ -310,7 +310,32 @@ def _read_file(path):
         return handle.read().decode("utf-8", errors="replace")
 
 
-def _load_chain(path, sources, seen, liferay_home):
+class Locator(object):
+    """Where Liferay finds an include-and-override file (ClassLoaderAggregateProperties).
+
+    _addIncludedPropertiesSources asks the portal class loader for the name first, then
+    _addFileProperties calls ConfigurationUtils.locate(fileSystem, null, name): an absolute path
+    that exists, else the name relative to the working directory, else relative to user.home,
+    else a class path resource.  Never relative to the file that names it.  The simulator has no
+    class path; its working directory is the Liferay home (as in Liferay's Docker images, whose
+    working directory is the Liferay home) unless ``working_dir`` says otherwise, and user.home is
+    the HOME of its environment (docs/liferay-model.md §1.6).
+    """
+
+    def __init__(self, working_dir, user_home):
+        self.working_dir = working_dir
+        self.user_home = user_home
+
+    def locate(self, name):
+        if os.path.isabs(name):
+            return name if os.path.isfile(name) else None
+        for base in (self.working_dir, self.user_home):
+            if base and os.path.isfile(os.path.join(base, name)):
+                return os.path.join(base, name)
+        return None
+
+
+def _load_chain(path, sources, seen, liferay_home, locator):
     """Load one file, then the files its include-and-override names (they override it)."""
     real = os.path.realpath(path)
     if real in seen or not os.path.isfile(path):
@@ -327,29 +352,32 @@ def _load_chain(path, sources, seen, liferay_home):
         target = include.replace("${liferay.home}", liferay_home).strip()
         if not target:
             continue
-        if not os.path.isabs(target):
-            target = os.path.join(os.path.dirname(path), target)
-        _load_chain(target, sources, seen, liferay_home)
+        located = locator.locate(target)
+        if located is None:
+            LOG.info("Configuration source %s not found (looked in %s and %s)", target,
+                     locator.working_dir, locator.user_home)
+            continue
+        _load_chain(located, sources, seen, liferay_home, locator)
 
 
-def load_portal_properties(liferay_home, environ, company_id=None):
+def load_portal_properties(liferay_home, environ, company_id=None, working_dir=None):
     """Build the configuration of one start-up.
 
     Order (later wins): portal.properties defaults, portal-bundle, portal-ext (+ includes),
-    portal-setup-wizard (+ includes), files named by the include-and-override variable,
+    portal-setup-wizard (+ includes), files named by LIFERAY_INCLUDE_MINUS_AND_MINUS_OVERRIDE,
     LIFERAY_* variables, and for a company its LIFERAY_PROPS_BY_COMPANY_<id> text.
     """
+    locator = Locator(working_dir or liferay_home, environ.get("HOME"))
     defaults = parse_properties(PORTAL_PROPERTIES_DEFAULTS)
     defaults["liferay.home"] = [liferay_home]
     sources = [Source("default", defaults)]
     seen = set()
     for name in ("portal-bundle.properties", "portal-ext.properties", "portal-setup-wizard.properties"):
-        _load_chain(os.path.join(liferay_home, name), sources, seen, liferay_home)
+        _load_chain(os.path.join(liferay_home, name), sources, seen, liferay_home, locator)
     for extra in envdecode.include_and_override(environ):
-        extra = extra.replace("${liferay.home}", liferay_home)
-        if not os.path.isabs(extra):
-            extra = os.path.join(liferay_home, extra)
-        _load_chain(extra, sources, seen, liferay_home)
+        located = locator.locate(extra.replace("${liferay.home}", liferay_home))
+        if located is not None:
+            _load_chain(located, sources, seen, liferay_home, locator)
     env_values = {}
     for key, value, variable in envdecode.property_overrides(environ):
         LOG.info("Overrode property %s with the value from the environment variable %s", key, variable)

@@ -14,7 +14,7 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import M
 
 
 @pytest.mark.parametrize('name,key', [
-    # the examples portal.properties gives for mail (reference section 6)
+    # the examples portal.properties gives for mail (docs/liferay-model.md §2)
     ('LIFERAY_MAIL_PERIOD_SESSION_PERIOD_MAIL_PERIOD_SMTP_PERIOD_HOST', 'mail.session.mail.smtp.host'),
     ('LIFERAY_MAIL_PERIOD_SESSION_PERIOD_MAIL_PERIOD_POP_NUMBER3__PERIOD_HOST', 'mail.session.mail.pop3.host'),
     ('LIFERAY_MAIL_PERIOD_SESSION_PERIOD_MAIL_PERIOD_POP3_PERIOD_HOST', 'mail.session.mail.pop3.host'),
@@ -40,7 +40,8 @@ def test_every_managed_key_round_trips(key):
     assert liferay_env.decode_name(liferay_env.encode_name(key)) == key
 
 
-@given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0x2fff), min_size=1, max_size=30))
+@given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0x2fff, blacklist_categories=('Cn',)),
+               min_size=1, max_size=30))
 def test_any_key_round_trips(key):
     name = liferay_env.encode_name(key)
     assert all(char.isupper() or char.isdigit() or char == '_' for char in name)
@@ -68,3 +69,32 @@ def test_env_file_parsing_and_mail_overrides():
 ])
 def test_value_pieces_undo_both_list_splits(raw, pieces):
     assert liferay_env.value_pieces(raw) == pieces
+
+
+@pytest.mark.parametrize('token,char', [
+    ('PRIME', '`'), ('DELETE', '\x7f'), ('RAQUO', u'\u00bb'), ('NOBREAKSPACE', u'\u00a0'),
+    ('NARROWNOBREAKSPACE', u'\u202f'), ('FIGURESPACE', u'\u2007'), ('ARABICDECIMALSEPARATOR', u'\u066b'),
+    ('QUOTE', '"'), ('CARET', '^'), ('BACKSLASH', '\\'), ('FORWARDSLASH', '/'),
+])
+def test_charpool_field_names_decode(token, char):
+    """EnvPropertiesUtil._getCharPoolChars: every char field of CharPool, named without underscores (§2.1)."""
+    assert liferay_env.decode_name('LIFERAY_A_%s_B' % token) == 'a%sb' % char
+
+
+@pytest.mark.parametrize('token', ['BACKTICK', 'DOUBLEQUOTE', 'GRAVEACCENT', 'CHAR46'])
+def test_names_that_are_not_charpool_fields_stay_literal(token):
+    """EnvPropertiesUtil.decode keeps an unknown token with its underscores (§2.1)."""
+    assert liferay_env.decode_name('LIFERAY_A_%s_B' % token) == 'a_%s_b' % token.lower()
+
+
+@pytest.mark.parametrize('token,decoded', [
+    ('46', '.'), ('+46', '.'), ('046', '.'), ('-0', '\x00'),
+    ('888', '_888_'),            # U+0378 is unassigned: Character.isDefined is false
+    ('1114112', '_1114112_'),    # beyond the last code point
+    ('99999999999', '_99999999999_'),  # not an int: GetterUtil.get gives -1
+    ('-46', '_-46_'), ('4a', '_4a_'),
+    (u'\u0664\u0666', u'_\u0664\u0666_'),  # Arabic-Indic digits are not digits for GetterUtil
+])
+def test_numeric_tokens_follow_getterutil_and_character_isdefined(token, decoded):
+    """GetterUtil.get(token, -1) then Character.isDefined, else the token stays literally (§2.1)."""
+    assert liferay_env.decode_name(u'LIFERAY_X_%s_' % token.upper()) == u'x' + decoded.lower()
