@@ -49,7 +49,7 @@ ARRAY = 'array'
 COLLECTION = 'collection'
 KINDS = (SCALAR, ARRAY, COLLECTION)
 
-# Felix type codes; '' stands for a plain (untyped) string.
+# Type letters of ConfigurationHandler; '' stands for a plain (untyped) string.
 TYPE_CODES = 'TILFDXSCBilfdxscb'
 
 _OPENERS = {'"': SCALAR, '[': ARRAY, '(': COLLECTION}
@@ -107,7 +107,7 @@ class OsgiConfigError(Exception):
 class ConfigValue(namedtuple('ConfigValue', ['type_code', 'value', 'kind'])):
     """One typed attribute value.
 
-    ``type_code`` is '' for a plain string or one Felix type code; ``value`` is
+    ``type_code`` is '' for a plain string or one type letter; ``value`` is
     the text form (str) of a simple value, or a list of str for an array or a
     collection; ``kind`` is 'scalar', 'array' or 'collection' and is inferred
     from ``value`` when omitted.
@@ -186,7 +186,7 @@ def _element_to_python(type_code, text):
 
 
 def _float_value(code, text):
-    # Felix writes floats as their IEEE bit pattern; newer readers also take decimals.
+    # ConfigurationHandler reads a decimal, or the IEEE bit pattern when the text has no dot.
     if '.' in text:
         return float(text.rstrip('fFdD'))
     if code == 'F':
@@ -195,10 +195,10 @@ def _float_value(code, text):
 
 
 def _typed_problem(type_code, text):
-    """Why Felix would fail to read ``text`` as ``type_code``, or None."""
+    """Why Liferay would fail to read ``text`` as ``type_code``, or None."""
     code = type_code.upper()
     if code in ('', 'T', 'B'):
-        # Felix reads any boolean text other than "true" (any case) as false.
+        # Boolean.valueOf: any text other than "true" (any case) is false.
         return None
     if code == 'C':
         return None if text else 'type C (Java char) needs one character'
@@ -212,7 +212,7 @@ def _typed_problem(type_code, text):
         bits = 'I' if code == 'F' else 'L'
         if _INTEGER_RE.match(text) and _INT_RANGES[bits][0] <= int(text) <= _INT_RANGES[bits][1]:
             return None
-        return 'type %s needs a decimal number or the Java %s bit pattern Felix writes' % (code, _JAVA_NAMES[code])
+        return 'type %s needs a decimal number or the Java %s bit pattern' % (code, _JAVA_NAMES[code])
     return 'unknown type code'
 
 
@@ -278,7 +278,7 @@ def _canonical_element(code, text):
 
 
 def _canonical(config_value):
-    """What Felix hands to the component; used to compare values."""
+    """What Liferay hands to the component; used to compare values."""
     type_code, value, kind = config_value
     code = type_code.upper()
     if kind == ARRAY:
@@ -293,7 +293,7 @@ def _canonical(config_value):
 
 
 def same_value(a, b):
-    """True when two ConfigValues mean the same to Felix, whatever their spelling."""
+    """True when two ConfigValues mean the same to Liferay, whatever their spelling."""
     if a is None or b is None:
         return a is b
     try:

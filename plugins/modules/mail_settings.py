@@ -27,9 +27,12 @@ description:
   - O(backend=osgi_config) writes the OSGi configuration C(com.liferay.mail.settings.configuration.MailSettingCompanyConfiguration)
     that Liferay DXP 2025.Q4+ / Portal 2026 reads instead of the properties and preferences, as a C(.config) file in
     O(osgi_configs_dir). With O(company_web_id) or O(company_id) it writes the instance's factory configuration
-    C(<PID>.scoped~<web id>.config) holding C(companyId); without them the system-wide C(<PID>.config). The portal
-    applies a changed file within seconds, so RV(restart_required=false). Values are compared by meaning, not by
-    bytes; attributes the module does not manage are kept; RV(settings) and the diff use the attribute names.
+    C(<PID>.scoped~<web id>.config) holding C(companyId); without them the system-wide C(<PID>.config). An instance
+    that already has a scoped file keeps it (with several, the most recently updated one, which Liferay uses).
+    The portal applies a written file within seconds, so RV(restart_required=false); deleting a scoped file with
+    O(state=absent) needs a restart. Values are escaped as Liferay writes them, and a value Liferay would read back
+    differently is refused. Values are compared by meaning, not by bytes; attributes the module does not manage
+    are kept; RV(settings) and the diff use the attribute names.
   - O(backend=env_file) writes the same keys as C(LIFERAY_*) environment variables into a Docker env file
     (C(docker run --env-file), Compose C(env_file) in its raw format, C(kubectl create secret --from-env-file))
     for Liferay's official Docker images. Names are encoded the way Liferay decodes them; values are encoded so that
