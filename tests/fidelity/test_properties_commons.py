@@ -90,6 +90,19 @@ def module_reads(text):
         return error
 
 
+def has_include_directive(text):
+    """Whether Commons sees an "include" key: the module edits text and cannot know whether the file exists."""
+    # pylint: disable=protected-access
+    for line in sim_properties._logical_lines(text):
+        key = sim_properties._split_key_value(line)[0]
+        try:
+            if sim_properties.unescape_java(key, delimiter=None).lower() == 'include':
+                return True
+        except sim_properties.PropertiesSyntaxError:
+            return True
+    return False
+
+
 def write_batch(tmp_path, name, text):
     path = tmp_path / name
     path.write_bytes(text.encode('utf-8'))
@@ -187,7 +200,7 @@ def test_raw_lines_read_alike(tmp_path):
                 stats['refused_by_commons'] += 1
                 if not isinstance(simulated, Exception):
                     wrong.append(('simulator accepted', text))
-                if not isinstance(module, Exception):
+                if not isinstance(module, Exception) and not has_include_directive(text):
                     wrong.append(('module accepted', text))
                 continue
             if simulated != commons:

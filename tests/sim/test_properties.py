@@ -141,3 +141,12 @@ def test_props_by_company_values_are_split_twice():
     """§2.4: LIFERAY_PROPS_BY_COMPANY_<id> keys go through setProperty like other environment values."""
     environ = {"LIFERAY_PROPS_BY_COMPANY_20097": "k=a\\\\,b , c\n"}
     assert load_portal_properties("/nonexistent", environ, 20097).get("k") == "a,b,c"
+
+
+def test_commons_include_directive_loads_beside_the_file_or_fails_the_file(tmp_path):
+    """§1.7, PropertiesConfiguration.propertyLoaded/loadIncludeFile: "include" loads a file relative to the
+    including file; a name that cannot be resolved makes the whole file fail to load."""
+    (tmp_path / "part.properties").write_text("b=2\n")
+    assert parse_properties("a=1\ninclude=part.properties\n", str(tmp_path)) == {"a": ["1"], "b": ["2"]}
+    with pytest.raises(properties.PropertiesSyntaxError, match="Cannot resolve include file"):
+        parse_properties("a=1\ninclude=missing.properties\n", str(tmp_path))

@@ -174,14 +174,28 @@ def flatten(value):
     return [value]
 
 
-def parse_properties(text):
-    """Parse file text into {key: [values...]} (a one-element list is a single value)."""
-    result = {}
+def parse_properties(text, base_dir=None, _result=None, _depth=0):
+    """Parse file text into {key: [values...]} (a one-element list is a single value).
+
+    A key "include" (any case) is Commons' include directive, not a property
+    (PropertiesConfiguration.propertyLoaded): each comma-separated name is loaded into the same
+    configuration from ``base_dir`` (the directory of the file), and a name that cannot be found
+    makes the whole file fail to load ("Cannot resolve include file"), so Liferay ignores it.
+    """
+    result = {} if _result is None else _result
     for line in _logical_lines(text):
         key, raw_value = _split_key_value(line)
         key = unescape_java(key, delimiter=None)
-        values = flatten(unescape_java(raw_value))
-        result.setdefault(key, []).extend(values)
+        value = unescape_java(raw_value)
+        if key.lower() == "include":
+            for name in [part for part in value.split(DELIMITER) if part]:
+                name = java_trim(name)
+                path = name if os.path.isabs(name) or base_dir is None else os.path.join(base_dir, name)
+                if base_dir is None and not os.path.isabs(name) or not os.path.isfile(path) or _depth > 10:
+                    raise PropertiesSyntaxError("Cannot resolve include file %s" % name)
+                parse_properties(_read_file(path), os.path.dirname(path), result, _depth + 1)
+            continue
+        result.setdefault(key, []).extend(flatten(value))
     return result
 
 
@@ -342,7 +356,7 @@ def _load_chain(path, sources, seen, liferay_home, locator):
         return
     seen.add(real)
     try:
-        values = parse_properties(_read_file(path))
+        values = parse_properties(_read_file(path), os.path.dirname(path))
     except (OSError, PropertiesSyntaxError) as error:
         LOG.error("Unable to load %s: %s", path, error)
         return
