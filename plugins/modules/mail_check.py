@@ -231,9 +231,16 @@ pop3:
   type: dict
 '''
 
+import threading
 import time
 
 from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.liferay_ops.mail.plugins.module_utils.java_probe import (
+    JavaEngine,
+    JavaUnavailable,
+    compare,
+)
 
 from ansible_collections.liferay_ops.mail.plugins.module_utils.probe import (
     LADDER,
@@ -265,6 +272,13 @@ def argument_spec():
             'subject': dict(type='str', default='liferay_ops.mail test message'),
         }),
         fail_on_error=dict(type='bool', default=True),
+        engine=dict(type='str', choices=['python', 'java', 'auto', 'both'], default='auto'),
+        java_home=dict(type='path'),
+        mail_jar=dict(type='list', elements='path'),
+        liferay_home=dict(type='path'),
+        java_truststore=dict(type='path'),
+        java_truststore_password=dict(type='str', no_log=True),
+        java_truststore_type=dict(type='str'),
     )
     return spec
 
@@ -314,40 +328,110 @@ def main():
         # sending is a side effect: in check mode prove the envelope only
         rcpt_probe, test_message = dict(test_message), None
 
+    engine = params['engine']
+    java = None
+    engine_note = None
+    if engine != 'python':
+        java = JavaEngine(java_home=params['java_home'], mail_jar=params['mail_jar'],
+                          liferay_home=params['liferay_home'], truststore=params['java_truststore'],
+                          truststore_password=params['java_truststore_password'],
+                          truststore_type=params['java_truststore_type'])
+        try:
+            java.prepare()
+        except JavaUnavailable as exc:
+            if engine != 'auto':
+                module.fail_json(msg='engine %s: %s' % (engine, exc), option='engine', ok=False)
+            engine_note = 'python engine: the portal\'s JVM cannot run the check here: %s' % exc
+            java = None
+
     credentials = [(server['user'], server['password']) for server in (settings.smtp, settings.pop) if server]
+    credentials += [(None, secret) for secret in (java.secrets() if java else ())]
+    credentials += [(None, params['java_truststore_password'])] if params['java_truststore_password'] else []
     redactor = Redactor(credentials)
-    probes = []
-    for kind, server in (('smtp', settings.smtp), ('pop', settings.pop)):
-        if server is not None:
-            probes.append(ServerProbe(kind, server, timeout=params['timeout'], validate_certs=params['validate_certs'],
-                                      ca_path=params['ca_path'], last_step=last, rcpt_probe=rcpt_probe,
-                                      test_message=test_message, redactor=redactor))
+    servers = [(kind, server) for kind, server in (('smtp', settings.smtp), ('pop', settings.pop)) if server is not None]
+
+    def python_ladder():
+        probes = [ServerProbe(kind, server, timeout=params['timeout'], validate_certs=params['validate_certs'],
+                              ca_path=params['ca_path'], last_step=last, rcpt_probe=rcpt_probe,
+                              test_message=test_message, redactor=redactor)
+                  for kind, server in servers]
+        # every step is bounded by the timeout; the join limit only guards against a bug
+        finished = run_concurrently(probes, timeout=params['timeout'] * (len(LADDER) + 2) + 5)
+        warnings = [warning for probe in probes for warning in probe.warnings]
+        return dict((probe.kind, result) for probe, result in zip(probes, finished)), warnings
+
+    java_outcome = {}
+
+    def java_ladder():
+        try:
+            java_outcome['results'], java_outcome['facts'] = java.run(
+                settings, servers, params['timeout'], last, redactor, ca_path=params['ca_path'],
+                rcpt_probe=rcpt_probe, test_message=test_message)
+        except JavaUnavailable as exc:
+            java_outcome['error'] = redactor(str(exc))
+        except Exception as exc:  # a bug must not hide the python result; reported in our words
+            java_outcome['error'] = 'the java engine crashed: %s' % type(exc).__name__
 
     started = time.monotonic()
-    # every step is bounded by the timeout; the join limit only guards against a bug
-    finished = run_concurrently(probes, timeout=params['timeout'] * (len(LADDER) + 2) + 5)
-    by_kind = dict((probe.kind, result) for probe, result in zip(probes, finished))
-    results = [('smtp', by_kind.get('smtp')), ('pop', by_kind.get('pop'))]
+    python_results, python_warnings = {}, []
+    if java is not None and engine == 'both':
+        worker = threading.Thread(target=java_ladder)
+        worker.daemon = True
+        worker.start()
+        python_results, python_warnings = python_ladder()
+        worker.join()
+    elif java is not None:
+        java_ladder()
+        if 'error' in java_outcome and engine == 'auto':
+            engine_note = 'python engine: the java engine could not run: %s' % java_outcome['error']
+            java = None
+            python_results, python_warnings = python_ladder()
+    else:
+        python_results, python_warnings = python_ladder()
+
+    if java is not None and 'error' in java_outcome:
+        module.fail_json(msg='engine %s: %s' % (engine, java_outcome['error']), ok=False, changed=False,
+                         java=java.facts())
 
     for warning in settings.warnings():
         module.warn(redactor(warning))
-    for probe in probes:
-        for warning in probe.warnings:
-            module.warn(redactor(warning))
+    for warning in python_warnings:
+        module.warn(redactor(warning))
+    for note in (java.notes if java is not None else ()):
+        module.warn(redactor(note))
 
+    by_kind = java_outcome['results'] if java is not None else python_results
+    results = [('smtp', by_kind.get('smtp')), ('pop', by_kind.get('pop'))]
     ok = all(result['ok'] for kind, result in results if result is not None)
+    msg = summary(results)
     output = dict(
         changed=False,
-        ok=ok,
-        elapsed_ms=int((time.monotonic() - started) * 1000),
-        msg=redactor(summary(results)),
+        engine='java' if java is not None else 'python',
         smtp=by_kind.get('smtp'),
         pop3=by_kind.get('pop'),
     )
+    if engine_note:
+        output['engine_note'] = redactor(engine_note)
+    if java is not None:
+        output['java'] = java_outcome['facts']
+    if java is not None and engine == 'both':
+        output['engine'] = 'both'
+        output['engines'] = dict(
+            python=dict(smtp=python_results.get('smtp'), pop3=python_results.get('pop')),
+            java=dict(smtp=by_kind.get('smtp'), pop3=by_kind.get('pop')),
+        )
+        disagreements = compare(python_results, by_kind, params['ca_path'], params['validate_certs'])
+        output['disagreements'] = [redactor(sentence) for sentence in disagreements]
+        ok = ok and all(result['ok'] for result in python_results.values())
+        if disagreements:
+            msg = 'the engines disagree: %s; java: %s' % ('; '.join(disagreements), msg)
+        elif not ok:
+            msg = 'java: %s; python: %s' % (msg, summary([('smtp', python_results.get('smtp')),
+                                                          ('pop', python_results.get('pop'))]))
+    output.update(ok=ok, elapsed_ms=int((time.monotonic() - started) * 1000), msg=redactor(msg))
     if not ok and params['fail_on_error']:
         module.fail_json(**output)
     module.exit_json(**output)
-
 
 if __name__ == '__main__':
     main()
