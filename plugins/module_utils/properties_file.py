@@ -10,7 +10,7 @@ Liferay reads portal-ext.properties with Apache Commons Configuration 1.x
 ClassLoaderAggregateProperties.  This module reads a file the same way and
 rewrites only the keys it is asked to manage; every other byte stays as it was.
 
-Reading pipeline (what the portal does, in order):
+Reading pipeline (what the portal does, in order; docs/liferay-model.md §1):
 
 1. lines end at LF, CRLF or CR; every physical line is trimmed (Java
    ``String.trim``: every character up to U+0020); blank lines and lines
