@@ -8,7 +8,7 @@ When a JDK and Debian's javax.mail.jar exist the simulator sends through the rea
 import pytest
 
 from system_deps import skip_missing
-from sim_fixtures import SMTP_PASSWORD as OTHER_PASSWORD  # noqa: F401  (a password with a comma)
+from sim_fixtures import free_port
 
 P = "mail.session.mail."
 TO = "joe.bloggs@example.com"
@@ -127,7 +127,6 @@ def test_blacklisted_recipient_is_skipped(sim):
 
 def test_connection_refused_is_reported(start_sim):
     """§4: nothing listening -> JavaMail's MailConnectException."""
-    from conftest import free_port
 
     port = free_port()
     sim = start_sim()
@@ -167,7 +166,7 @@ def test_javamail_ignores_mail_smtp_properties_under_smtps(javamail, start_sim, 
     (the mail still goes out with AUTH), while mail.smtps.auth=false makes MailEngine fall back to
     Transport.send, which JavaMail routes through the *smtp* protocol (rfc822 -> smtp): it connects to
     mail.smtp.host/port - here the raw base keys of portal-ext.properties - not to the smtps server."""
-    refused = __import__("conftest").free_port()
+    refused = free_port()
     base = {"portal-ext.properties": P + "smtp.host=127.0.0.1\n" + P + "smtp.port=%d\n" % refused}
     form = dict(smtpHost="localhost", smtpPort=str(smtp_servers["smtps_port"]), smtpSecure="true",
                 smtpUser="joe.bloggs", smtpPassword="secret")
@@ -187,7 +186,7 @@ def test_javamail_ignores_mail_smtp_properties_under_smtps(javamail, start_sim, 
 def test_javamail_smtps_without_credentials_is_sent_as_plain_smtp(javamail, start_sim, tls, smtp_servers):
     """§4: smtps with no user and password: smtpAuth is false, MailEngine calls Transport.send, and JavaMail sends
     through the smtp protocol with the mail.smtp.* keys - the smtps host and port are never used."""
-    refused = __import__("conftest").free_port()
+    refused = free_port()
     sim = start_sim(args=["--ca-file", tls["ca_file"]], files={
         "portal-ext.properties": P + "smtp.host=127.0.0.1\n" + P + "smtp.port=%d\n" % refused})
     sim.control_panel(smtpHost="localhost", smtpPort=str(smtp_servers["smtps_port"]), smtpSecure="true")
@@ -213,7 +212,7 @@ def test_javamail_shared_properties_send_one_instance_mail_through_another(javam
     """§4: 7.4 MailServiceImpl writes every instance into the one infrastructure Properties; an instance whose
     session was built first sends with the host, port, user and password of the instance built last."""
     sim = start_sim(args=["--ca-file", tls["ca_file"], "--instances", "liferay.com,other.example"])
-    refused = __import__("conftest").free_port()
+    refused = free_port()
     sim.update_preferences({"mail.session.mail": "true", P + "smtp.host": "127.0.0.1", P + "smtp.port": str(refused),
                             P + "smtp.user": "first", P + "smtp.password": "first-pw"})
     assert sim.session("liferay.com")["properties"]["mail.smtp.port"] == str(refused)
@@ -239,7 +238,7 @@ def test_python_fallback_says_why(start_sim, tls, smtp_servers):
 
 def test_python_fallback_routes_transport_send_like_javamail(start_sim, tls, smtp_servers):
     """The fallback follows the JavaMail results above: smtps without credentials goes out as plain smtp."""
-    refused = __import__("conftest").free_port()
+    refused = free_port()
     sim = start_sim(args=["--ca-file", tls["ca_file"], "--mail-engine", "python"], files={
         "portal-ext.properties": P + "smtp.host=127.0.0.1\n" + P + "smtp.port=%d\n" % refused})
     sim.control_panel(smtpHost="localhost", smtpPort=str(smtp_servers["smtps_port"]), smtpSecure="true")
