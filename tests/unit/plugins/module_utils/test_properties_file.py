@@ -717,3 +717,24 @@ def test_bad_unicode_escape_in_a_key_is_reported():
 def test_text_must_be_decoded():
     with pytest.raises(TypeError):
         PropertiesDocument.from_text(b'a=1')
+
+
+def test_relative_include_is_read_from_liferay_home_or_reported_unread(tmp_path):
+    """ClassLoaderAggregateProperties/ConfigurationUtils.locate: a relative include-and-override name is not
+    resolved next to the including file (docs/liferay-model.md §1.6)."""
+    from ansible_collections.liferay_ops.mail.plugins.module_utils.layers import properties_chain
+
+    home = tmp_path / 'home'
+    etc = tmp_path / 'etc'
+    home.mkdir()
+    etc.mkdir()
+    (home / 'portal-ext.properties').write_text('include-and-override=%s/site.properties,mail.properties\n' % etc)
+    (home / 'mail.properties').write_text('mail.session.mail.smtp.host=home.example.com\n')
+    (etc / 'site.properties').write_text('include-and-override=beside.properties\n')
+    (etc / 'beside.properties').write_text('mail.session.mail.smtp.host=beside.example.com\n')
+    layers = properties_chain(str(home / 'portal-ext.properties'), str(home))
+    assert [layer.name for layer in layers] == [
+        'portal-ext.properties', 'site.properties', 'beside.properties (not read)', 'mail.properties']
+    unread = layers[2]
+    assert unread.values == {} and 'class path' in unread.unread
+    assert layers[3].values == {'mail.session.mail.smtp.host': 'home.example.com'}
