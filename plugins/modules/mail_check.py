@@ -26,6 +26,22 @@ description:
     server fails within O(timeout) per step instead of hanging.
   - Run it on the portal host (for example with C(delegate_to)); that is where Liferay connects from.
   - It never reports a change. Secrets never appear in results, messages or warnings.
+  - "O(engine) chooses the client. V(python) uses Python's smtplib/poplib and Python's trust store (or O(ca_path)).
+    V(java) runs the ladder in the portal's own JVM with the portal's JavaMail jar, the JVM's trust store
+    (C(cacerts), or C(-Djavax.net.ssl.trustStore) from the portal's C(setenv.sh), or O(java_truststore)) and the exact
+    JavaMail session properties Liferay builds from O(smtp), O(pop) and O(javamail_properties) (the same mapping the
+    backends write, the additional properties applied last). That is how Liferay itself connects, so it finds what
+    Python cannot see - a CA the JVM does not trust, a C(mail.smtp.ssl.protocols) the JVM or server refuses, a
+    property JavaMail ignores."
+  - "The java ladder has the steps C(tcp), C(tls) (built by JavaMail's own socket code with the session's
+    C(ssl.*) properties; negotiated protocol, cipher and the chain as the JVM sees it), C(login)
+    (C(Transport.connect) as Liferay's MailEngine calls it, C(Store.connect) for POP3), then C(rcpt) or C(message)
+    (C(Transport.sendMessage)). Every step is bounded by O(timeout): JavaMail's C(connectiontimeout), C(timeout)
+    and C(writetimeout) are added where the portal sets none (reported in RV(java.added_timeouts)), and a watchdog
+    in the probe ends a step that outlives it."
+  - The JVM gets every input, secrets included, on its standard input; its command line holds paths only. The Java
+    source is written to a private temporary directory (mode 0700) that is removed afterwards; Java 11 and newer run
+    it as a single source file, Java 8 compiles it with C(javac) first.
 author:
   - liferay_ops.mail maintainers (@liferay-ops)
 extends_documentation_fragment:
@@ -109,9 +125,67 @@ options:
       - V(false) returns the results with RV(ok=false) and lets the play go on.
     type: bool
     default: true
+  engine:
+    description:
+      - Which client runs the ladder.
+      - V(python) - Python's smtplib/poplib with Python's trust store or O(ca_path).
+      - V(java) - the portal's JVM with its JavaMail jar, trust store and session properties; fails when no JVM or
+        mail jar is found.
+      - V(auto) - V(java) when a JVM and the portal's mail jar are found, else V(python), with RV(engine_note)
+        saying why.
+      - V(both) - run the two and report where they disagree in RV(disagreements) (for example "Python trusts this
+        server through ca_path; the portal's JVM does not"). RV(smtp) and RV(pop3) hold the java results; RV(ok) is
+        true only when both engines pass.
+    type: str
+    choices: [python, java, auto, both]
+    default: auto
+  java_home:
+    description:
+      - The JDK or JRE the portal runs on.
+      - Default - C(JAVA_HOME) from the portal's C(setenv.sh) (C(tomcat*/bin/setenv.sh) under O(liferay_home)), then
+        the C(JAVA_HOME) environment variable, then C(java) on C(PATH).
+    type: path
+  mail_jar:
+    description:
+      - The portal's JavaMail jar (C(javax.mail) or C(jakarta.mail)), or a list of jars when the API and its
+        implementation are separate. The package the jar holds decides which API the probe is built for.
+      - Default - the mail jar of the Tomcat bundle under O(liferay_home), looked for in
+        C(tomcat*/webapps/ROOT/WEB-INF/shielded-container-lib), C(tomcat*/webapps/ROOT/WEB-INF/lib),
+        C(tomcat*/lib/ext) and C(tomcat*/lib), by name first (C(mail.jar), C(javax.mail*.jar),
+        C(jakarta.mail*.jar), C(angus-mail*.jar), ...) and then by content. An activation jar from the same folders
+        is added when one is there.
+    type: list
+    elements: path
+  liferay_home:
+    description:
+      - The Liferay home of the portal on this host (the folder that holds the Tomcat bundle), where the defaults of
+        O(java_home), O(mail_jar) and the trust store come from.
+      - Default - the C(LIFERAY_HOME) environment variable (set in Liferay's Docker images).
+    type: path
+  java_truststore:
+    description:
+      - The trust store the portal's JVM uses (C(-Djavax.net.ssl.trustStore)).
+      - Default - C(-Djavax.net.ssl.trustStore) from the portal's C(setenv.sh), else the JVM's own
+        (C(lib/security/jssecacerts) or C(cacerts)).
+    type: path
+  java_truststore_password:
+    description:
+      - Password of O(java_truststore) (C(-Djavax.net.ssl.trustStorePassword)); default the one in C(setenv.sh), if
+        any. A PKCS12 or JKS trust store can be read without it.
+    type: str
+  java_truststore_type:
+    description:
+      - Type of the trust store (C(PKCS12), C(JKS)); default C(-Djavax.net.ssl.trustStoreType) from C(setenv.sh),
+        else the JVM's default type.
+    type: str
 notes:
-  - O(javamail_properties) and O(pop.notifications) are accepted so that one set of options can be passed to both
-    modules; the checks do not use them.
+  - O(pop.notifications) is accepted so that one set of options can be passed to both modules; the checks do not use
+    it. O(javamail_properties) is used by the java engine only.
+  - "Where Liferay Tomcat bundles keep the mail jar: 7.4 (GA3 and later, DXP 7.4 updates and 2023.Q3 to 2025.Q3)
+    moved the portal's global libraries from C(tomcat-*/lib/ext) to C(tomcat-*/webapps/ROOT/WEB-INF/shielded-container-lib);
+    older 7.x bundles keep them in C(tomcat-*/lib/ext). Jakarta releases (DXP 2025.Q3+/Portal 2026.Q1+) use
+    C(jakarta.mail). When a bundle keeps it elsewhere, give O(mail_jar)."
+  - The java engine needs a JVM on the managed node; it does not install one.
   - Python's smtplib and poplib do not verify certificates unless told to; this module always passes a verifying
     context unless O(validate_certs=false).
 seealso:
@@ -154,6 +228,59 @@ EXAMPLES = r'''
       to: postmaster@example.com
     fail_on_error: false
   register: mail_check
+
+- name: Check from the portal's own JVM, with its JavaMail, trust store and setenv.sh options
+  liferay_ops.mail.mail_check:
+    engine: java
+    liferay_home: /opt/liferay
+    smtp:
+      host: smtp.example.com
+      security: starttls
+      user: portal@example.com
+      password: "{{ vault_smtp_password }}"
+    javamail_properties:
+      mail.smtp.ssl.protocols: TLSv1.2 TLSv1.3
+
+- name: Compare Python's view with the JVM's (a CA that Python trusts through ca_path but the JVM does not)
+  liferay_ops.mail.mail_check:
+    engine: both
+    liferay_home: /opt/liferay
+    java_truststore: /opt/liferay/tomcat/conf/truststore.p12
+    java_truststore_password: "{{ vault_truststore_password }}"
+    java_truststore_type: PKCS12
+    ca_path: /etc/pki/corp-ca.pem
+    smtp:
+      host: smtp.example.com
+      security: ssl
+    fail_on_error: false
+  register: engines
+
+# Check what the portal actually has, not what the playbook meant: read the effective settings (every layer,
+# precedence applied), then hand them to mail_check. Secrets come back masked, so the passwords still come from
+# the vault; values saved only through the Control Panel are not visible to mail_settings_info.
+- name: Read the mail settings the portal uses
+  liferay_ops.mail.mail_settings_info:
+    liferay_home: /opt/liferay
+  register: portal_mail
+
+- name: Check the servers the portal is configured for, from its own JVM
+  vars:
+    effective: "{{ portal_mail.effective }}"
+  liferay_ops.mail.mail_check:
+    engine: auto
+    liferay_home: /opt/liferay
+    smtp:
+      host: "{{ effective['mail.session.mail.smtp.host'].value }}"
+      port: "{{ effective['mail.session.mail.smtp.port'].value | int }}"
+      security: >-
+        {{ 'ssl' if effective['mail.session.mail.transport.protocol'].value == 'smtps'
+           else ('starttls' if effective['mail.session.mail.smtp.starttls.enable'].value == 'true' else 'none') }}
+      user: "{{ effective['mail.session.mail.smtp.user'].value or omit }}"
+      password: "{{ vault_smtp_password if effective['mail.session.mail.smtp.user'].value else omit }}"
+    javamail_properties: >-
+      {{ dict(effective['mail.session.mail.advanced.properties'].value | default('', true)
+              | regex_findall('(?m)^\\s*([^#!=:\\s]+)\\s*[=:]\\s*(.*)$')) }}
+  delegate_to: "{{ groups['liferay'][0] }}"
 
 - name: Send one real test message
   liferay_ops.mail.mail_check:
@@ -229,6 +356,63 @@ pop3:
     - Named C(pop3), not C(pop), so that C(result.pop3) works in Jinja (C(pop) is a dict method).
   returned: always
   type: dict
+engine:
+  description:
+    - The engine whose results RV(smtp) and RV(pop3) hold - V(python), V(java) or V(both).
+    - Java steps have C(java_exception) (the JavaMail/JSSE exception chain, secrets masked) when they fail, and
+      C(untrusted_chain) (subject, issuer, validity, SHA-256 of every certificate the JVM refused) after a PKIX failure.
+  returned: always
+  type: str
+  sample: java
+engine_note:
+  description: Why O(engine=auto) ran the python engine (no JVM, no mail jar, ...).
+  returned: when O(engine=auto) fell back to python
+  type: str
+  sample: "python engine: the portal's JVM cannot run the check here: no javax.mail or jakarta.mail jar under /opt/liferay"
+java:
+  description: What the java engine used.
+  returned: when the java engine ran
+  type: dict
+  contains:
+    java_home:
+      description: The JVM, and in C(java_home_source) where it was found.
+      type: str
+    version:
+      description: The JVM's version (C(major) holds its major number; C(launch) says whether it ran as a source file or compiled with javac).
+      type: str
+    mail_api:
+      description: C(javax.mail) or C(jakarta.mail).
+      type: str
+    mail_jars:
+      description: The jars on the probe's class path; C(mail_version) is JavaMail's implementation version.
+      type: list
+      elements: str
+    trust_store:
+      description: The trust store the JVM used, with C(trust_store_type) and C(trust_store_source) (C(jvm) or C(javax.net.ssl.trustStore)).
+      type: str
+    setenv:
+      description: The C(setenv.sh) read, and in C(system_properties) the TLS options taken from it (passwords masked).
+      type: str
+    session_properties:
+      description: The JavaMail session properties the probe used, as the portal builds them, passwords masked.
+      type: dict
+    added_timeouts:
+      description: Timeout properties the portal does not set and the probe added (the portal itself would wait forever).
+      type: list
+      elements: str
+    wall_ms:
+      description: Wall time of the JVM run, start-up included, in milliseconds.
+      type: int
+engines:
+  description: With O(engine=both), the results of each engine (C(python) and C(java), each with C(smtp) and C(pop3)).
+  returned: when O(engine=both)
+  type: dict
+disagreements:
+  description: With O(engine=both), one sentence per server where the two engines disagree.
+  returned: when O(engine=both)
+  type: list
+  elements: str
+  sample: ["smtp: Python trusts this server through ca_path /etc/pki/corp-ca.pem; the portal's JVM does not"]
 '''
 
 import threading
