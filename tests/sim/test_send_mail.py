@@ -118,6 +118,19 @@ def test_osgi_configuration_send_in_2025q4(start_sim, tls, smtp_servers):
     assert sent(send(sim))
 
 
+def test_javamail_2025q4_cannot_verify_an_ip_address_certificate(javamail, start_sim, tls, smtp_servers):
+    """§8: on 2025.Q4 the session checks the server identity; JavaMail's check on Java 9+ (its fallback in
+    SocketFetcher.matchCert, since the JDK's HostnameChecker is not exported) matches DNS names only, so a
+    server named by IP address fails although its certificate lists that address."""
+    config = ('outgoingSMTPServer="127.0.0.1"\noutgoingSMTPPort="%d"\nsmtpUserName="joe.bloggs"\n'
+              'smtpPassword="secret"\n' % smtp_servers["starttls_port"])
+    sim = start_sim(args=["--liferay", "2025.q4", "--ca-file", tls["ca_file"]], files={
+        "osgi/configs/com.liferay.mail.settings.configuration.MailSettingCompanyConfiguration.config": config})
+    result = javamail_send(sim)
+    assert result["sent"] is False
+    assert "Can't verify identity of server: 127.0.0.1" in result["error"], result
+
+
 def test_blacklisted_recipient_is_skipped(sim):
     """§4/§7.9: mail.send.blacklist silently drops test@liferay.com and friends."""
     result = send(sim, to="test@liferay.com")
