@@ -280,6 +280,8 @@ def findings(layers, effective, params):
                      'so smtps loses its host and port and SMTP auth stays off; set mail.session.mail=true'
                      % effective['mail.session.mail'][1])
     for layer in layers:
+        if layer.unread:
+            found.append('%s was not read: %s' % (layer.location, layer.unread))
         for key in layer.duplicates:
             found.append('%s is defined more than once in %s: the portal merges the values into a comma list'
                          % (key, layer.location))

@@ -118,3 +118,18 @@ def test_api_state_file_is_the_company_preferences_layer(home, tmp_path):
     assert other['effective']['mail.session.mail.smtp.host']['source'] == 'portal-ext.properties'
     assert not [finding for finding in other['findings'] if finding.startswith('the api backend stored')]
     assert 'Api-layer-pw' not in run.output
+
+
+def test_relative_include_outside_liferay_home_is_reported_unread(home, tmp_path):
+    """A relative include-and-override name is looked up from the portal's working directory, not beside the
+    including file (docs/liferay-model.md §1.6): the module says it could not read it instead of guessing."""
+    etc = tmp_path / 'etc'
+    etc.mkdir()
+    (home / 'portal-ext.properties').write_text('mail.session.mail=true\ninclude-and-override=%s/site.properties\n' % etc)
+    (etc / 'site.properties').write_text('include-and-override=beside.properties\n')
+    (etc / 'beside.properties').write_text('mail.session.mail.smtp.host=beside.example.com\n')
+    run = run_module(tmp_path, MODULE, dict(liferay_home=str(home)))
+    assert run.rc == 0, run.output
+    assert run.result['effective']['mail.session.mail.smtp.host']['value'] == 'localhost'
+    assert any(w.startswith('beside.properties was not read: a relative include-and-override path')
+               for w in run.result['warnings']), run.result['warnings']
