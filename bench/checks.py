@@ -4,6 +4,9 @@
              the module's own elapsed_ms, and the task's wall time from ansible-playbook's json callback
   blackhole  a port that accepts connections and never says a word (STARTTLS: waits for the greeting;
              ssl: waits in the TLS handshake): the failure must come within timeout + 0.5 s
+  engines    the same green ladder with engine python and engine java (the JVM's start included, Debian's
+             JavaMail as the portal's jar, a PKCS12 trust store with the stack's CA), side by side:
+             python bench/checks.py --engines [--reps N]
 """
 
 import json
@@ -118,3 +121,71 @@ def summarise(results):
             summary[name] = dict((key, common.median(values)) for key, values in row.items())
             summary[name]['max_elapsed_s'] = max(row['elapsed_s'])
     return summary
+
+
+JAVA_TARGET_S = 2.5  # green ladder with the java engine, JVM start-up included
+JAVAMAIL_JAR = '/usr/share/java/javax.mail.jar'
+TRUSTSTORE_PASSWORD = 'bench-store'
+
+
+def engine_args(stack, engine, truststore):
+    args = dict(green_args(stack), engine=engine)
+    if engine == 'java':
+        args.update(mail_jar=[JAVAMAIL_JAR], java_truststore=truststore, java_truststore_password=TRUSTSTORE_PASSWORD)
+    return args
+
+
+def measure_engines(reps, log=print):
+    """Green ladder (SMTP STARTTLS + POP3S) with engine python and engine java, sides in rotating order."""
+    if not shutil.which('java') or not shutil.which('keytool') or not os.path.exists(JAVAMAIL_JAR):
+        raise RuntimeError('the java engine needs a JDK and %s (hack/system-deps.sh)' % JAVAMAIL_JAR)
+    workdir = common.scratch_dir('engines-')
+    results = dict((engine, {'elapsed_s': [], 'process_s': [], 'jvm_s': []}) for engine in ('python', 'java'))
+    try:
+        with MailStack(workdir) as stack:
+            if stack.state.get('pop') is None:
+                raise RuntimeError('the mail stack runs without Dovecot (%s)' % stack.state.get('pop_reason'))
+            truststore = os.path.join(workdir, 'truststore.p12')
+            subprocess.run(['keytool', '-importcert', '-noprompt', '-storetype', 'PKCS12', '-keystore', truststore,
+                            '-storepass', TRUSTSTORE_PASSWORD, '-alias', 'ca', '-file', stack.state['ca']],
+                           capture_output=True, check=True)
+            for rep in range(reps):
+                for engine in common.rotated(('python', 'java'), rep % 2):
+                    run = common.run_module(workdir, 'mail_check', engine_args(stack, engine, truststore))
+                    result = run['result']
+                    if not result.get('ok') or result.get('engine') != engine:
+                        raise RuntimeError('%s green ladder failed: %s' % (engine, result.get('msg')))
+                    results[engine]['elapsed_s'].append(result['elapsed_ms'] / 1000.0)
+                    results[engine]['process_s'].append(run['process_s'])
+                    if engine == 'java':
+                        results[engine]['jvm_s'].append(result['java']['wall_ms'] / 1000.0)
+        return results
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def report_engines(results, log=print):
+    python, java = results['python'], results['java']
+    log('green ladder, SMTP STARTTLS + POP3S, %d repetitions each, medians:' % len(java['elapsed_s']))
+    log('  %-8s %-22s %-22s' % ('engine', 'in the module', 'whole module process'))
+    for name, row in (('python', python), ('java', java)):
+        log('  %-8s %-22s %-22s' % (name, common.seconds(row['elapsed_s']), common.seconds(row['process_s'])))
+    log('  java / python: %.1fx in the module, %.1fx for the process' % (
+        common.ratio(common.median(java['elapsed_s']), common.median(python['elapsed_s'])),
+        common.ratio(common.median(java['process_s']), common.median(python['process_s']))))
+    worst = max(java['elapsed_s'])
+    log('  java target <= %.1f s (JVM start included): median %.2f s, worst %.2f s: %s' % (
+        JAVA_TARGET_S, common.median(java['elapsed_s']), worst,
+        'met' if common.median(java['elapsed_s']) <= JAVA_TARGET_S else 'MISSED'))
+
+
+if __name__ == '__main__':
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--engines', action='store_true', help='compare engine python and engine java')
+    parser.add_argument('--reps', type=int, default=3)
+    options = parser.parse_args()
+    if not options.engines:
+        parser.error('run the full checks section through bench/run.py --only checks; --engines compares the engines')
+    report_engines(measure_engines(options.reps))
