@@ -453,6 +453,11 @@ def explain_failure(step, error, context):
         return ('the JVM at %s does not trust %s (issuer %s; trust store %s): import the CA with `%s`, or point '
                 '-Djavax.net.ssl.trustStore (java_truststore) at a store that holds it (PKIX path building failed)'
                 % (context['java_home'], where, issuer, store, command))
+    if 'trustanchors parameter must be non-empty' in lowered:
+        return ('the JVM found no trusted certificate in its trust store %s (type %s): a wrong path or type, or a '
+                'PKCS12 store read without its password (give java_truststore_password, or '
+                '-Djavax.net.ssl.trustStorePassword in setenv.sh)'
+                % (context.get('trust_store') or '?', context.get('trust_store_type') or '?'))
     if 'no appropriate protocol' in lowered or 'protocol_version' in lowered or 'unsupported protocol' in lowered \
             or ('protocol' in lowered and 'handshake_failure' in lowered):
         configured = context.get('properties', {}).get('mail.%s.ssl.protocols' % protocol)

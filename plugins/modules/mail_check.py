@@ -171,7 +171,7 @@ options:
   java_truststore_password:
     description:
       - Password of O(java_truststore) (C(-Djavax.net.ssl.trustStorePassword)); default the one in C(setenv.sh), if
-        any. A PKCS12 or JKS trust store can be read without it.
+        any. A JKS trust store can be read without it; a PKCS12 store made by keytool cannot.
     type: str
   java_truststore_type:
     description:
@@ -279,7 +279,7 @@ EXAMPLES = r'''
       password: "{{ vault_smtp_password if effective['mail.session.mail.smtp.user'].value else omit }}"
     javamail_properties: >-
       {{ dict(effective['mail.session.mail.advanced.properties'].value | default('', true)
-              | regex_findall('(?m)^\\s*([^#!=:\\s]+)\\s*[=:]\\s*(.*)$')) }}
+              | regex_findall('(?m)^\s*([^#!=:\s]+)\s*[=:]\s*(.*)$')) }}
   delegate_to: "{{ groups['liferay'][0] }}"
 
 - name: Send one real test message

@@ -296,3 +296,11 @@ def test_compare_engines():
     assert java_probe.compare(py, dict(smtp=dict(ok=True, failed_step=None, msg='ok'))) == []
     py_bad = dict(smtp=dict(ok=False, failed_step='tls', msg='the server certificate is not trusted (x)'))
     assert 'Python does not' in java_probe.compare(py_bad, dict(smtp=dict(ok=True, failed_step=None, msg='')))[0]
+
+
+def test_explain_an_unreadable_trust_store():
+    error = _error(('javax.net.ssl.SSLException', 'Unexpected error: java.security.InvalidAlgorithmParameterException: '
+                    'the trustAnchors parameter must be non-empty'))
+    text = explain_failure('tls', error, _context(trust_store='/opt/ts.p12', trust_store_type='pkcs12'))
+    assert text.startswith('the JVM found no trusted certificate in its trust store /opt/ts.p12 (type pkcs12)')
+    assert 'java_truststore_password' in text
