@@ -1,4 +1,7 @@
-"""Unit tests of the LIFERAY_* decoder and the Docker env-file reader (docs/liferay-model.md §2)."""
+"""Unit tests of the LIFERAY_* decoder and the Docker env-file reader (docs/liferay-model.md §2).
+
+Section numbers (§N) in this file refer to docs/liferay-model.md.
+"""
 
 import pytest
 
@@ -14,7 +17,7 @@ from liferay_sim import envdecode
     ("abc__def", "abc__def", [""]),
 ])
 def test_decoder_examples_of_envpropertiesutiltest(name, expected, warnings):
-    """§6: the EnvPropertiesUtilTest examples, decode() without lower-casing, with their warnings."""
+    """§2.1: the EnvPropertiesUtilTest examples, decode() without lower-casing, with their warnings."""
     seen = []
     assert envdecode.decode(name, seen) == expected
     assert seen == warnings
@@ -35,17 +38,17 @@ def test_decoder_examples_of_envpropertiesutiltest(name, expected, warnings):
     ("LIFERAY_A_46_B_95_C", "a.b_c"),
 ])
 def test_variable_names_decode_to_property_keys(variable, key):
-    """§6: prefix stripped, remainder lower-cased, CharPool names and code points; plain digits stay literal."""
+    """§2.1: prefix stripped, remainder lower-cased, CharPool names and code points; plain digits stay literal."""
     assert envdecode.property_overrides({variable: "v"}) == [(key, "v", variable)]
 
 
 def test_digit_only_token_is_a_code_point_not_a_digit():
-    """§6: `_3_` means code point 3, not the character '3'."""
+    """§2.1: `_3_` means code point 3, not the character '3'."""
     assert envdecode.decode("pop_3_") == "pop\x03"
 
 
 def test_include_and_override_and_company_variables_are_not_properties():
-    """§6 step 6 and §5: include-and-override is for the loader; LIFERAY_PROPS_BY_COMPANY_<id> is not decoded."""
+    """§2.2 and §1.6: include-and-override is for the loader; LIFERAY_PROPS_BY_COMPANY_<id> is not decoded."""
     environ = {"LIFERAY_INCLUDE_MINUS_AND_MINUS_OVERRIDE": "a.properties, b.properties",
                "LIFERAY_PROPS_BY_COMPANY_20097": "x=1", "PATH": "/bin", "liferay_lower": "x"}
     assert envdecode.property_overrides(environ) == []
@@ -54,7 +57,8 @@ def test_include_and_override_and_company_variables_are_not_properties():
 
 
 def test_env_file_is_read_like_docker(tmp_path):
-    """§6: Docker env-file lines: comments, verbatim values (quotes kept), bare names copy the caller's value."""
+    """Docker's --env-file format (what Liferay makes of the variables is §2): comments, verbatim values
+    (quotes kept), bare names copy the caller's value."""
     path = tmp_path / "liferay.env"
     path.write_text("# comment\n\n  LIFERAY_A=x y \nLIFERAY_B=\"quoted\"\nLIFERAY_C\nLIFERAY_D\nLIFERAY_E=a=b\n")
     assert envdecode.read_env_file(str(path), {"LIFERAY_C": "from-env"}) == {

@@ -1,4 +1,7 @@
-"""JSON web services: paths, parameters, permissions, status codes and bodies (docs/liferay-model.md §5)."""
+"""JSON web services: paths, parameters, permissions, status codes and bodies (docs/liferay-model.md §5).
+
+Section numbers (§N) in this file refer to docs/liferay-model.md.
+"""
 
 import json
 
@@ -11,7 +14,7 @@ UPDATE = "/api/jsonws/company/update-preferences"
 
 
 def test_get_company_by_web_id_direct_and_invoke(sim):
-    """§3: the company lookup returns a JSON company (companyId, webId, mx, name); GET, POST and path style."""
+    """§5: the company lookup returns a JSON company (companyId, webId, mx, name); GET, POST and path style."""
     direct = sim.post("/api/jsonws/company/get-company-by-web-id", auth=ADMIN, data={"webId": "liferay.com"})
     assert direct.status_code == 200
     assert direct.headers["Content-Type"].startswith("application/json")
@@ -27,7 +30,7 @@ def test_get_company_by_web_id_direct_and_invoke(sim):
 
 
 def test_unknown_web_id_is_no_such_company(start_sim):
-    """§3.2: NoSuchCompanyException -> 404, body {} by default, serialized with json.service.serialize.throwable."""
+    """§5: NoSuchCompanyException -> 404, body {} by default, serialized with json.service.serialize.throwable."""
     plain = start_sim()
     response = plain.post("/api/jsonws/invoke", auth=ADMIN, json={"/company/get-company-by-web-id": {"webId": "x"}})
     assert (response.status_code, response.json()) == (404, {})
@@ -42,14 +45,14 @@ def test_unknown_web_id_is_no_such_company(start_sim):
 
 
 def test_serialize_throwable_can_come_from_portal_ext(start_sim):
-    """§3.2: json.service.serialize.throwable is a portal property."""
+    """§5: json.service.serialize.throwable is a portal property."""
     sim = start_sim(files={"portal-ext.properties": "json.service.serialize.throwable=true\n"})
     body = sim.post(UPDATE, auth=USER, data={"companyId": COMPANY_ID, "unicodeProperties": "{}"}).json()
     assert body["error"]["type"] == "com.liferay.portal.kernel.security.auth.PrincipalException"
 
 
 def test_unknown_service_is_404(sim):
-    """§3.2: NoSuchJSONWebServiceException -> 404 {}, with or without credentials."""
+    """§5: NoSuchJSONWebServiceException -> 404 {}, with or without credentials."""
     assert (sim.post("/api/jsonws/company/no-such-method", auth=ADMIN).status_code,
             sim.post("/api/jsonws/nothing/here").status_code) == (404, 404)
     response = sim.post("/api/jsonws/invoke", auth=ADMIN, json={"/company/get-preferences": {"companyId": 1}})
@@ -69,7 +72,7 @@ def test_update_preferences_is_403_empty_object_unless_administrator_in_74(sim, 
 
 
 def test_wrong_credentials_get_a_basic_challenge_in_2025q4(start_sim):
-    """§3.3/§8: newest generation answers wrong Basic credentials with 401 and WWW-Authenticate, no body."""
+    """§5: newest generation answers wrong Basic credentials with 401 and WWW-Authenticate, no body."""
     sim = start_sim(args=["--liferay", "2025.q4"])
     response = sim.post(UPDATE, auth=("test@liferay.com", "wrong"), data={"companyId": COMPANY_ID})
     assert response.status_code == 401
@@ -90,7 +93,7 @@ def test_company_zero_and_other_instances_are_rejected(start_sim):
 
 
 def test_update_preferences_semantics(sim):
-    """§3.1: TEMP_OBFUSCATION_VALUE is skipped, a value equal to the portal property removes the stored key."""
+    """§5: TEMP_OBFUSCATION_VALUE is skipped, a value equal to the portal property removes the stored key."""
     assert sim.update_preferences({P + "smtp.host": "smtp.example.com", P + "smtp.password": "s3cret",
                                    P + "smtp.port": "587"}).status_code == 200
     response = sim.update_preferences({P + "smtp.password": "TEMP_OBFUSCATION_VALUE", P + "smtp.port": "25",
@@ -102,7 +105,7 @@ def test_update_preferences_semantics(sim):
 
 
 def test_parameter_styles(sim):
-    """§3.1: JSON body, form with the map as a JSON string, and the legacy `properties` name."""
+    """§5: JSON body, form with the map as a JSON string, and the legacy `properties` name."""
     assert sim.post(UPDATE, auth=ADMIN, json={"companyId": COMPANY_ID,
                                               "unicodeProperties": {"a.key": "json"}}).status_code == 200
     assert sim.post(UPDATE, auth=ADMIN, data={"companyId": str(COMPANY_ID),
@@ -116,7 +119,7 @@ def test_parameter_styles(sim):
 
 
 def test_remove_preferences_and_batch_invoke(sim):
-    """§3.1: remove-preferences takes a keys array; /invoke accepts a list and answers a list."""
+    """§5: remove-preferences takes a keys array; /invoke accepts a list and answers a list."""
     sim.update_preferences({"a": "1", "b": "2", "c": "3", "d": "4"})
     response = sim.post("/api/jsonws/invoke", auth=ADMIN, json=[
         {"/company/remove-preferences": {"companyId": COMPANY_ID, "keys": ["a"]}},
@@ -132,7 +135,7 @@ def test_remove_preferences_and_batch_invoke(sim):
 
 
 def test_missing_map_is_a_server_error(start_sim):
-    """§3.2: anything other than not-found and permission errors is a 500."""
+    """§5: anything other than not-found and permission errors is a 500."""
     sim = start_sim(args=["--serialize-throwable"])
     response = sim.post(UPDATE, auth=ADMIN, data={"companyId": COMPANY_ID})
     assert response.status_code == 500

@@ -1,4 +1,7 @@
-"""2025.Q4: mail settings from OSGi .config files, applied while running (docs/liferay-model.md §6-§8)."""
+"""2025.Q4: mail settings from OSGi .config files, applied while running (docs/liferay-model.md §6-§8).
+
+Section numbers (§N) in this file refer to docs/liferay-model.md.
+"""
 
 import os
 import time
@@ -16,7 +19,7 @@ def wait_for(sim, predicate, web_id="liferay.com", timeout=5.0):
 
 
 def test_defaults_system_file_and_scoped_file(start_sim):
-    """§2.6: instance scoped file -> system file -> metatype defaults; whole-configuration fallback."""
+    """§8: instance scoped file -> system file -> metatype defaults; whole-configuration fallback."""
     sim = start_sim(args=["--liferay", "2025.q4", "--instances", "liferay.com,other.example"], files={
         "osgi/configs/%s.config" % PID: 'outgoingSMTPServer="system.example.com"\noutgoingSMTPPort="2525"\n',
         "osgi/configs/%s.scoped~other.config" % PID: 'companyId=L"20098"\noutgoingSMTPServer="other.example"\n'
@@ -35,7 +38,7 @@ def test_defaults_system_file_and_scoped_file(start_sim):
 
 
 def test_changed_file_applies_without_restart_and_clears_that_session(start_sim):
-    """§2.6/§8: a saved .config file applies within seconds; the handler clears the session of its company."""
+    """§8: a saved .config file applies within seconds; the handler clears the session of its company."""
     scoped = "osgi/configs/%s.scoped~liferay.config" % PID
     sim = start_sim(args=["--liferay", "2025.q4", "--instances", "liferay.com,other.example"],
                     files={scoped: 'companyId=L"20097"\noutgoingSMTPPort=I"587"\n'})
@@ -127,7 +130,7 @@ def test_unparsable_line_ends_the_file_and_bad_values_keep_the_previous_configur
 
 
 def test_update_preferences_and_properties_do_not_drive_mail_in_2025q4(start_sim):
-    """§1/§2.6: the newest mail service ignores mail.session.mail.* preferences and properties."""
+    """§3/§8: the newest mail service ignores mail.session.mail.* preferences and properties."""
     sim = start_sim(args=["--liferay", "2025.q4"],
                     env={"LIFERAY_MAIL_PERIOD_SESSION_PERIOD_MAIL_PERIOD_SMTP_PERIOD_HOST": "env-host"})
     assert sim.update_preferences({"mail.session.mail": "true",

@@ -1,4 +1,7 @@
-"""Which layer wins for the effective mail session (docs/liferay-model.md §1-§4)."""
+"""Which layer wins for the effective mail session (docs/liferay-model.md §1-§4).
+
+Section numbers (§N) in this file refer to docs/liferay-model.md.
+"""
 
 from conftest import COMPANY_ID
 
@@ -6,7 +9,7 @@ P = "mail.session.mail."
 
 
 def test_raw_mode_uses_mail_session_properties_as_javamail_properties(start_sim):
-    """§1/§2.5: mail.session.mail=false -> the mail.session. prefix is stripped and the rest used as is."""
+    """§3/§4: mail.session.mail=false -> the mail.session. prefix is stripped and the rest used as is."""
     sim = start_sim(files={"portal-ext.properties": P + "smtp.host=smtp.example.com\n"
                            "mail.session.mail.smtp.custom=kept\n"})
     session = sim.session()
@@ -19,7 +22,7 @@ def test_raw_mode_uses_mail_session_properties_as_javamail_properties(start_sim)
 
 
 def test_files_then_environment_then_env_file(start_sim, tmp_path):
-    """§5/§6/§7.10: portal-ext < its includes < portal-setup-wizard < process env < --env-file."""
+    """§1.6/§2: portal-ext < its includes < portal-setup-wizard < process env < --env-file."""
     env_file = tmp_path / "liferay.env"
     env_file.write_text("LIFERAY_MAIL_PERIOD_SESSION_PERIOD_MAIL_PERIOD_SMTP_PERIOD_USER=from-env-file\n")
     sim = start_sim(
@@ -44,7 +47,7 @@ def test_files_then_environment_then_env_file(start_sim, tmp_path):
 
 
 def test_structured_mode_company_prefs_beat_system_prefs_beat_properties(start_sim):
-    """§2.5: mail.session.mail=true -> company prefs -> system prefs -> properties/env, per key."""
+    """§3: mail.session.mail=true -> company prefs -> system prefs -> properties/env, per key."""
     sim = start_sim(files={"portal-ext.properties": P + "smtp.host=props-host\n" + P + "smtp.port=2525\n"
                            + P + "smtp.user=props-user\n"},
                     env={"LIFERAY_MAIL_PERIOD_SESSION_PERIOD_MAIL_PERIOD_SMTP_PERIOD_PORT": "2626"})
@@ -64,7 +67,7 @@ def test_structured_mode_company_prefs_beat_system_prefs_beat_properties(start_s
 
 
 def test_stored_preferences_make_portal_ext_changes_ineffective(start_sim):
-    """§7.1: after a Control Panel save, editing portal-ext.properties and restarting changes nothing."""
+    """§3: after a Control Panel save, editing portal-ext.properties and restarting changes nothing."""
     sim = start_sim(files={"portal-ext.properties": P + "smtp.host=old\n"})
     sim.control_panel(smtpHost="saved", smtpPort="25")
     (sim.home / "portal-ext.properties").write_text(P + "smtp.host=new\n")
@@ -73,7 +76,7 @@ def test_stored_preferences_make_portal_ext_changes_ineffective(start_sim):
 
 
 def test_properties_are_read_at_start_up_only(start_sim):
-    """§5: a changed portal-ext.properties has no effect until a restart, even for a session built later."""
+    """§1.6: a changed portal-ext.properties has no effect until a restart, even for a session built later."""
     sim = start_sim(files={"portal-ext.properties": P + "smtp.host=before\n"},
                     args=["--instances", "liferay.com,other.example"])
     assert sim.session("liferay.com")["properties"]["mail.smtp.host"] == "before"
@@ -85,7 +88,7 @@ def test_properties_are_read_at_start_up_only(start_sim):
 
 
 def test_protocol_normalisation_auth_derivation_and_advanced_properties(start_sim):
-    """§2.5: odd protocols become smtp/pop3, auth follows user-or-password, advanced properties win last."""
+    """§4: odd protocols become smtp/pop3, auth follows user-or-password, advanced properties win last."""
     sim = start_sim(files={"portal-ext.properties": "mail.session.mail=true\n"
                                                     + P + "transport.protocol=SMTPS\n"
                                                     + P + "store.protocol=imap\n"
@@ -107,7 +110,7 @@ def test_protocol_normalisation_auth_derivation_and_advanced_properties(start_si
 
 
 def test_smtps_moves_every_transport_key_to_the_smtps_prefix(start_sim):
-    """§2.5/§7.4: transport smtps -> mail.smtps.host/port/auth/starttls.enable; store pop3s likewise."""
+    """§4: transport smtps -> mail.smtps.host/port/auth/starttls.enable; store pop3s likewise."""
     sim = start_sim(files={"portal-ext.properties": "mail.session.mail=true\n" + P + "transport.protocol=smtps\n"
                                                     + P + "store.protocol=pop3s\n" + P + "smtp.host=h\n"
                                                     + P + "smtp.port=465\n" + P + "pop3.port=995\n"})
@@ -120,7 +123,7 @@ def test_smtps_moves_every_transport_key_to_the_smtps_prefix(start_sim):
 
 
 def test_per_instance_sessions_and_company_properties(start_sim):
-    """§3/§4: each instance has its own prefs; LIFERAY_PROPS_BY_COMPANY_<id> applies to one instance only. The
+    """§2.4/§3/§4: each instance has its own prefs; LIFERAY_PROPS_BY_COMPANY_<id> applies to one instance only. The
     raw-mode session is InfrastructureUtil.getMailSession() itself, built from the portal-wide properties, and
     7.4's MailServiceImpl writes a structured instance's values into that same Properties object."""
     sim = start_sim(args=["--instances", "liferay.com,other.example"],

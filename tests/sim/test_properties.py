@@ -1,4 +1,7 @@
-"""Unit tests of the Commons Configuration 1.x reading rules (docs/liferay-model.md §1)."""
+"""Unit tests of the Commons Configuration 1.x reading rules (docs/liferay-model.md §1).
+
+Section numbers (§N) in this file refer to docs/liferay-model.md.
+"""
 
 import pytest
 
@@ -19,25 +22,25 @@ def value_of(text, key="k"):
     ("k:colon", "colon"), ("k   spaced", "spaced"), ("k = = x", "= x"), ("k=trailing\\\\", "trailing\\"),
 ])
 def test_worked_examples(line, expected):
-    """§5: file text -> the value Liferay returns (trim, split rule, \\, and the second backslash pass)."""
+    """§1: file text -> the value Liferay returns (trim, split rule, \\, and the second backslash pass)."""
     assert value_of(line) == expected
 
 
 def test_continuation_lines_lose_leading_whitespace_and_skip_comments():
-    """§5 step 1: odd trailing backslashes join lines; the next line is trimmed; comments are skipped."""
+    """§1.1: odd trailing backslashes join lines; the next line is trimmed; comments are skipped."""
     assert value_of("k=abc\\\n    def\n") == "abcdef"
     assert value_of("k=abc\\\n# comment\n\n  def") == "abcdef"
     assert value_of("k=abc\\\\\nother=1") == "abc\\"
 
 
 def test_key_defined_twice_becomes_a_comma_list_without_interpolation():
-    """§5 step 4: duplicates accumulate into a list; lists are merged with ',' and never interpolated."""
+    """§1.4/§1.5: duplicates accumulate into a list; lists are merged with ',' and never interpolated."""
     assert value_of("k=a\nk=b") == "a,b"
     assert value_of("x=1\nk=${x},y") == "${x},y"
 
 
 def test_interpolation_and_escape():
-    """§5: ${key} is replaced, unresolvable references stay, $${ gives a literal ${."""
+    """§1.5: ${key} is replaced, unresolvable references stay, $${ gives a literal ${."""
     text = "host=smtp.example.com\nk=${host}:25\nu=${nope}\ne=$${host}\nloop=${loop}"
     assert value_of(text) == "smtp.example.com:25"
     assert value_of(text, "u") == "${nope}"
@@ -80,20 +83,20 @@ def test_unicode_escape_cut_by_the_end_of_the_value_is_dropped():
 
 
 def test_bad_unicode_escape_is_a_syntax_error():
-    """§5 step 2: bad hex in \\uXXXX is an error (the file is not loaded)."""
+    """§1.3: bad hex in \\uXXXX is an error (the file is not loaded)."""
     with pytest.raises(properties.PropertiesSyntaxError):
         parse_properties("k=\\u00zz")
 
 
 def test_env_values_skip_java_unescaping_but_are_split_twice():
-    """§5: env values get no escape processing; comma values are split (twice), comma-free ones are verbatim."""
+    """§2.3: env values get no escape processing; comma values are split (twice), comma-free ones are verbatim."""
     assert properties.env_value("a\\tb") == ["a\\tb"]
     assert properties.env_value("a , b") == ["a", "b"]
     assert properties.env_value("x\\,y") == ["x", "y"]
 
 
 def test_chain_order_includes_setup_wizard_and_env(tmp_path):
-    """§5/§6/§7.10: defaults < portal-ext < its includes < portal-setup-wizard < LIFERAY_* variables."""
+    """§1.6/§2: defaults < portal-ext < its includes < portal-setup-wizard < LIFERAY_* variables."""
     (tmp_path / "portal-ext.properties").write_text(
         "a=ext\nb=ext\nc=ext\nd=ext\ninclude-and-override=mail.properties,${liferay.home}/missing.properties\n")
     (tmp_path / "mail.properties").write_text("b=include\nc=include\nd=include\n")
@@ -107,7 +110,8 @@ def test_chain_order_includes_setup_wizard_and_env(tmp_path):
 
 
 def test_include_variable_and_per_company_properties(tmp_path):
-    """§5: the include-and-override variable appends files; LIFERAY_PROPS_BY_COMPANY_<id> is for one company."""
+    """§1.6/§2.4: the include-and-override variable appends files; LIFERAY_PROPS_BY_COMPANY_<id> is for one
+    company."""
     (tmp_path / "extra.properties").write_text("a=extra\n")
     environ = {"LIFERAY_INCLUDE_MINUS_AND_MINUS_OVERRIDE": "extra.properties",
                "LIFERAY_PROPS_BY_COMPANY_20097": "b=company\n"}

@@ -2,7 +2,7 @@
 
 When a JDK and Debian's javax.mail.jar exist the simulator sends through the real JavaMail 1.6
 (``"engine": "javamail"``); the tests marked ``javamail`` pin what JavaMail itself does and skip
-(failing under CI) without it.
+(failing under CI) without it. Section numbers (§N) in this file refer to docs/liferay-model.md.
 """
 
 import pytest
@@ -43,7 +43,7 @@ def javamail_send(sim, **kwargs):
 
 
 def test_starttls_with_login(start_sim, tls, smtp_servers):
-    """§2.2/§7.4: smtp + STARTTLS (587 style), certificate checked against --ca-file, then AUTH."""
+    """§4: smtp + STARTTLS (587 style), certificate checked against --ca-file, then AUTH."""
     sim = start_sim(args=["--ca-file", tls["ca_file"]])
     sim.control_panel(smtpHost="127.0.0.1", smtpPort=str(smtp_servers["starttls_port"]), smtpStartTLSEnable="true",
                       smtpUser="joe.bloggs", smtpPassword="secret")
@@ -54,7 +54,7 @@ def test_starttls_with_login(start_sim, tls, smtp_servers):
 
 
 def test_implicit_tls_with_login(start_sim, tls, smtp_servers):
-    """§7.4: "secure connection" = smtps = implicit TLS."""
+    """§4: "secure connection" = smtps = implicit TLS."""
     sim = start_sim(args=["--ca-file", tls["ca_file"]])
     sim.control_panel(smtpHost="localhost", smtpPort=str(smtp_servers["smtps_port"]), smtpSecure="true",
                       smtpUser="joe.bloggs", smtpPassword="secret")
@@ -64,7 +64,7 @@ def test_implicit_tls_with_login(start_sim, tls, smtp_servers):
 
 
 def test_wrong_password_fails_without_leaking_it(start_sim, tls, smtp_servers):
-    """§2.5: the error is what the portal would log, and never contains the password."""
+    """§4: the error is what the portal would log, and never contains the password."""
     sim = start_sim(args=["--ca-file", tls["ca_file"]])
     sim.control_panel(smtpHost="127.0.0.1", smtpPort=str(smtp_servers["smtps_port"]), smtpSecure="true",
                       smtpUser="joe.bloggs", smtpPassword="Wr0ng-Passw0rd")
@@ -75,7 +75,7 @@ def test_wrong_password_fails_without_leaking_it(start_sim, tls, smtp_servers):
 
 
 def test_untrusted_certificate_fails(start_sim, smtp_servers):
-    """§2.5: without the test CA in the portal's trust store the TLS upgrade fails."""
+    """§4: without the test CA in the portal's trust store the TLS upgrade fails."""
     sim = start_sim()
     sim.control_panel(smtpHost="127.0.0.1", smtpPort=str(smtp_servers["starttls_port"]), smtpStartTLSEnable="true",
                       smtpUser="joe.bloggs", smtpPassword="secret")
@@ -98,7 +98,7 @@ def test_raw_mode_smtps_with_smtp_keys_never_logs_in(start_sim, tls, smtp_server
 
 
 def test_raw_mode_needs_smtp_auth_true(start_sim, tls, smtp_servers):
-    """§2.5: in raw mode auth happens only with mail.smtp.auth=true; the user alone is not enough."""
+    """§4: in raw mode auth happens only with mail.smtp.auth=true; the user alone is not enough."""
     base = (P + "smtp.host=127.0.0.1\n" + P + "smtp.port=%d\n" % smtp_servers["starttls_port"]
             + P + "smtp.user=joe.bloggs\n" + P + "smtp.password=secret\n")
     without = start_sim(args=["--ca-file", tls["ca_file"]], files={"portal-ext.properties": base})
@@ -110,7 +110,7 @@ def test_raw_mode_needs_smtp_auth_true(start_sim, tls, smtp_servers):
 
 
 def test_osgi_configuration_send_in_2025q4(start_sim, tls, smtp_servers):
-    """§2.6: the 2025.Q4 session comes from the .config file and sends over STARTTLS."""
+    """§8: the 2025.Q4 session comes from the .config file and sends over STARTTLS."""
     config = ('outgoingSMTPServer="localhost"\noutgoingSMTPPort="%d"\nsmtpUserName="joe.bloggs"\n'
               'smtpPassword="secret"\n' % smtp_servers["starttls_port"])
     sim = start_sim(args=["--liferay", "2025.q4", "--ca-file", tls["ca_file"]], files={
@@ -119,7 +119,7 @@ def test_osgi_configuration_send_in_2025q4(start_sim, tls, smtp_servers):
 
 
 def test_javamail_2025q4_cannot_verify_an_ip_address_certificate(javamail, start_sim, tls, smtp_servers):
-    """§8: on 2025.Q4 the session checks the server identity; JavaMail's check on Java 9+ (its fallback in
+    """§4, §9: on 2025.Q4 the session checks the server identity; JavaMail's check on Java 9+ (its fallback in
     SocketFetcher.matchCert, since the JDK's HostnameChecker is not exported) matches DNS names only, so a
     server named by IP address fails although its certificate lists that address."""
     config = ('outgoingSMTPServer="127.0.0.1"\noutgoingSMTPPort="%d"\nsmtpUserName="joe.bloggs"\n'
@@ -132,7 +132,7 @@ def test_javamail_2025q4_cannot_verify_an_ip_address_certificate(javamail, start
 
 
 def test_blacklisted_recipient_is_skipped(sim):
-    """§4/§7.9: mail.send.blacklist silently drops test@liferay.com and friends."""
+    """MailMessageListener.filterInternetAddress: mail.send.blacklist drops test@liferay.com and friends."""
     result = send(sim, to="test@liferay.com")
     assert result["sent"] is False and result["skipped"] is True
     assert "mail.send.blacklist" in result["error"]

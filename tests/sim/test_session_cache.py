@@ -1,4 +1,7 @@
-"""The cached mail session and the Control Panel save (docs/liferay-model.md §3, §4, §5)."""
+"""The cached mail session and the Control Panel save (docs/liferay-model.md §3, §4, §5).
+
+Section numbers (§N) in this file refer to docs/liferay-model.md.
+"""
 
 from conftest import ADMIN, COMPANY_ID, USER
 
@@ -6,7 +9,7 @@ P = "mail.session.mail."
 
 
 def test_update_preferences_does_not_clear_the_cached_session(sim):
-    """§3.1/§8: JSON WS stores at once but the cached session stays until clearSession or a restart."""
+    """§4/§5: JSON WS stores at once but the cached session stays until clearSession or a restart."""
     first = sim.session()
     assert (first["cached"], first["mode"]) == (False, "raw")
     assert sim.session()["cached"] is True
@@ -19,7 +22,7 @@ def test_update_preferences_does_not_clear_the_cached_session(sim):
 
 
 def test_control_panel_save_clears_every_instance_session(start_sim):
-    """§2.2: updateMail ends with clearSession(), which clears all companies' sessions."""
+    """§4: updateMail ends with clearSession(), which clears all companies' sessions."""
     sim = start_sim(args=["--instances", "liferay.com,other.example"])
     sim.session("liferay.com")
     sim.session("other.example")
@@ -31,7 +34,7 @@ def test_control_panel_save_clears_every_instance_session(start_sim):
 
 
 def test_preferences_survive_a_process_restart(start_sim):
-    """§2.4: preferences are the portal database; they outlive the process and the file is written atomically."""
+    """§3: preferences are the portal database; they outlive the process and the file is written atomically."""
     sim = start_sim()
     sim.update_preferences({P + "smtp.host": "persisted"})
     sim.stop()
@@ -51,7 +54,7 @@ def test_state_dir_option(start_sim, tmp_path):
 
 
 def test_nodes_sharing_a_state_dir_share_the_preferences_like_one_database(start_sim, tmp_path):
-    """§2.4/§8: cluster nodes read one database; a node's cached session still waits for its own restart."""
+    """§3/§4: cluster nodes read one database; a node's cached session still waits for its own restart."""
     database = ["--state-dir", str(tmp_path / "db")]
     node1, node2 = start_sim(args=database), start_sim(args=database)
     assert node2.session()["properties"]["mail.smtp.host"] == "localhost"
@@ -65,7 +68,8 @@ def test_nodes_sharing_a_state_dir_share_the_preferences_like_one_database(start
 
 
 def test_control_panel_stores_exactly_what_editservermvcactioncommand_stores(sim):
-    """§2.2: always mail.session.mail=true, secure flags -> protocols, GetterUtil booleans, blank port -> 0."""
+    """EditServerMVCActionCommand.updateMail: always mail.session.mail=true, secure flags -> protocols,
+    GetterUtil booleans, blank port -> 0."""
     response = sim.control_panel(pop3Host=" pop.example.com ", pop3Port="", pop3Secure="on", pop3User="joe",
                                  pop3Password="pop-secret", popServerNotificationsEnabled="T",
                                  smtpHost="smtp.example.com", smtpPort="587x", smtpSecure="false",
@@ -83,7 +87,8 @@ def test_control_panel_stores_exactly_what_editservermvcactioncommand_stores(sim
 
 
 def test_control_panel_password_obfuscation_and_erasure(sim):
-    """§2.3/§7.2: TEMP_OBFUSCATION_VALUE keeps the stored password, an empty field erases it."""
+    """EditServerMVCActionCommand.updateMail: TEMP_OBFUSCATION_VALUE keeps the stored password, an empty
+    field erases it."""
     sim.control_panel(smtpPassword="keep-me", pop3Password="erase-me")
     sim.control_panel(smtpPassword="TEMP_OBFUSCATION_VALUE", pop3Password="")
     prefs = sim.prefs(0)
@@ -92,7 +97,7 @@ def test_control_panel_password_obfuscation_and_erasure(sim):
 
 
 def test_control_panel_requires_an_administrator(start_sim):
-    """§2.1: only administrators save; company 0 needs the default instance's administrator."""
+    """EditServerMVCActionCommand: only administrators save; company 0 needs the default instance's administrator."""
     sim = start_sim(args=["--instances", "liferay.com,other.example"])
     assert sim.control_panel(auth=None, smtpHost="x").status_code == 401
     assert sim.control_panel(auth=("test@liferay.com", "bad"), smtpHost="x").status_code == 401
@@ -107,7 +112,7 @@ def test_control_panel_requires_an_administrator(start_sim):
 
 
 def test_no_control_panel_mail_form_in_2025q4(start_sim):
-    """§2.6: from 2025.Q4 mail settings live in the OSGi configuration, not in Server Administration."""
+    """§8: from 2025.Q4 mail settings live in the OSGi configuration, not in Server Administration."""
     sim = start_sim(args=["--liferay", "2025.q4"])
     assert sim.control_panel(smtpHost="x").status_code == 404
 

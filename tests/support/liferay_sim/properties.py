@@ -401,7 +401,8 @@ def load_portal_properties(liferay_home, environ, company_id=None, working_dir=N
     if company_id is not None:
         text = envdecode.company_properties_text(environ, company_id)
         if text is not None:
-            # Each key of the text is applied with setProperty, like any LIFERAY_* value (§2.4).
+            # Each key of the text is applied with setProperty, like any LIFERAY_* value
+            # (docs/liferay-model.md §2.4).
             sources.append(Source("env:LIFERAY_PROPS_BY_COMPANY_%s" % company_id,
                                   {k: env_value(v) for k, v in load_java_properties(text).items()}))
     return PortalProperties(sources)
