@@ -135,7 +135,7 @@ def sensitive_values(properties):
 
 
 def _server_message(data):
-    """The exception text of a Liferay JSON WS error body, if it has one (§3.2 shapes)."""
+    """The exception text of a Liferay JSON WS error body, if it has one (docs/liferay-model.md §5)."""
     if not isinstance(data, dict):
         return None
     error = data.get('error')

@@ -187,7 +187,7 @@ def _java_unescape(raw, keep_escaped_comma, line, key=None):
             digits = raw[index + 2:index + 6]
             if len(digits) < 4:
                 # The text ends inside the escape: Commons never flushes its unicode buffer, so
-                # what it collected is dropped (PropertiesConfiguration.unescapeJava; §1.3).
+                # what it collected is dropped (PropertiesConfiguration.unescapeJava; docs/liferay-model.md §1.3).
                 break
             if not _HEX4.match(digits):
                 where = 'line %d' % line

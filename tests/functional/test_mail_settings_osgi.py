@@ -29,7 +29,7 @@ def scoped(name):
 
 def args_for(sim, port, security='starttls', **extra):
     # A host name, not 127.0.0.1: the portal's JavaMail checks the server identity on 2025.Q4, and on Java 9+
-    # JavaMail's own fallback check matches DNS names only (docs/liferay-model.md §8).
+    # JavaMail's own fallback check matches DNS names only (docs/liferay-model.md §4, §9).
     args = dict(backend='osgi_config', liferay_home=str(sim.home), liferay_version='2025.q4',
                 smtp=dict(host='localhost', port=port, security=security, user=SMTP_USER, password=SMTP_PASSWORD))
     args.update(extra)

@@ -1,4 +1,4 @@
-"""Which layer a Liferay 7.4 portal takes its mail session from, told end to end (reference §2.5, §3.1).
+"""Which layer a Liferay 7.4 portal takes its mail session from, told end to end (docs/liferay-model.md §3, §5).
 
 portal-ext.properties works until someone saves the Control Panel form; from then on the stored
 system preferences win and file changes are ignored, mail_settings_info says so, and the api backend
@@ -73,8 +73,8 @@ def test_properties_then_control_panel_then_api(liferay_sim, tmp_path):
     assert smtp_of(session) == ('api.example.com', 'company-preferences')
     assert session['properties']['mail.smtp.port'] == '465'
     assert session['sources']['mail.pop3s.host'] == 'company-preferences'
-    # update-preferences removes a company key whose value equals the portal property (§3.1): the SMTP
-    # user is the same in portal-ext.properties, so the Control Panel's system preference wins for it.
+    # update-preferences removes a company key whose value equals the portal property (docs/liferay-model.md
+    # §5): the SMTP user is the same in portal-ext.properties, so the Control Panel's system preference wins for it.
     assert sim.preferences(secrets=True)['mail.session.mail.smtp.password'] == API_SMTP_PASSWORD
     assert 'mail.session.mail.smtp.user' not in sim.preferences()
     assert (session['properties']['mail.smtp.user'], session['sources']['mail.smtp.user']) == \

@@ -24,7 +24,7 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
 
 
 @pytest.mark.parametrize('raw,reads', [
-    # reference section 5, "Env-var values": no Java unescaping, list-split (twice), single pieces interpolated
+    # docs/liferay-model.md §2.3: no Java unescaping, list-split (twice), single pieces interpolated
     ('plain', 'plain'),
     ('back\\slash', 'back\\slash'),  # no comma: verbatim
     ('a , b', 'a,b'),  # whitespace around commas removed

@@ -77,13 +77,14 @@ def test_value_pieces_undo_both_list_splits(raw, pieces):
     ('QUOTE', '"'), ('CARET', '^'), ('BACKSLASH', '\\'), ('FORWARDSLASH', '/'),
 ])
 def test_charpool_field_names_decode(token, char):
-    """EnvPropertiesUtil._getCharPoolChars: every char field of CharPool, named without underscores (§2.1)."""
+    """EnvPropertiesUtil._getCharPoolChars: every char field of CharPool, named without underscores
+    (docs/liferay-model.md §2.1)."""
     assert liferay_env.decode_name('LIFERAY_A_%s_B' % token) == 'a%sb' % char
 
 
 @pytest.mark.parametrize('token', ['BACKTICK', 'DOUBLEQUOTE', 'GRAVEACCENT', 'CHAR46'])
 def test_names_that_are_not_charpool_fields_stay_literal(token):
-    """EnvPropertiesUtil.decode keeps an unknown token with its underscores (§2.1)."""
+    """EnvPropertiesUtil.decode keeps an unknown token with its underscores (docs/liferay-model.md §2.1)."""
     assert liferay_env.decode_name('LIFERAY_A_%s_B' % token) == 'a_%s_b' % token.lower()
 
 
@@ -96,5 +97,6 @@ def test_names_that_are_not_charpool_fields_stay_literal(token):
     (u'\u0664\u0666', u'_\u0664\u0666_'),  # Arabic-Indic digits are not digits for GetterUtil
 ])
 def test_numeric_tokens_follow_getterutil_and_character_isdefined(token, decoded):
-    """GetterUtil.get(token, -1) then Character.isDefined, else the token stays literally (§2.1)."""
+    """GetterUtil.get(token, -1) then Character.isDefined, else the token stays literally
+    (docs/liferay-model.md §2.1)."""
     assert liferay_env.decode_name(u'LIFERAY_X_%s_' % token.upper()) == u'x' + decoded.lower()

@@ -27,7 +27,7 @@ DEFAULTS_FILE = COMPANY_PID + '.config'
 LIFERAY_WRITTEN_FILE = COMPANY_PID + '.scoped~liferay.com.config'
 EXPORT_FILE = 'com.example.sample.InstanceExportSample.scoped~0b6e1d52-8a3f-4c27-b9d4-5f1e2a7c8d30.config'
 
-# The 13 attributes of MailSettingCompanyConfiguration (reference §2.6).
+# The 13 attributes of MailSettingCompanyConfiguration (docs/liferay-model.md §8).
 MAIL_ATTRIBUTES = [
     'additionalJavaMailProperties', 'enablePOPServerNotifications', 'enableStartTLS', 'incomingPOPPort',
     'incomingPOPServer', 'outgoingSMTPPort', 'outgoingSMTPServer', 'popPassword', 'popUserName',

@@ -7,8 +7,8 @@
 
 Values written by the editor are read back by an independent reader: the
 javaproperties package (java.util.Properties rules) plus the Apache Commons
-Configuration 1.x differences, written here from the project reference
-(liferay-mail.md section 5) without using the module's code.
+Configuration 1.x differences, written here from docs/liferay-model.md §1
+without using the module's code.
 """
 
 from __future__ import (absolute_import, division, print_function)
@@ -76,7 +76,7 @@ def _protect_escaped_commas(line):
 
 
 def _commons_list_split(value):
-    """PropertyConverter.split as described in the reference, section 5 step 3."""
+    """PropertyConverter.split as described in docs/liferay-model.md §1.4."""
     if value.find(',') <= 0:
         return [value]  # a first comma at index 0 (or none): not split at all
     pieces = []
@@ -170,7 +170,7 @@ def commons_read(text):
 
 
 # ---------------------------------------------------------------------------
-# Worked examples of the reference, section 5
+# Worked examples of the Commons Configuration 1.x rules (docs/liferay-model.md §1)
 # ---------------------------------------------------------------------------
 
 WORKED_EXAMPLES = [
@@ -694,7 +694,8 @@ def test_invalid_utf8_is_reported():
 
 
 def test_unicode_escape_cut_by_the_end_of_the_value_is_dropped():
-    """PropertiesConfiguration.unescapeJava (Commons 1.10) never flushes an unfinished \\u escape (§1.3)."""
+    """PropertiesConfiguration.unescapeJava (Commons 1.10) never flushes an unfinished \\u escape
+    (docs/liferay-model.md §1.3)."""
     assert read_properties('mail.session.mail.smtp.password=secret\\u12') == {
         'mail.session.mail.smtp.password': 'secret'}
 
