@@ -27,7 +27,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 import time
 import zipfile
@@ -66,8 +65,6 @@ _JAVA_HOME_RE = re.compile(r'''^\s*(?:export\s+)?JAVA_HOME=("[^"]*"|'[^']*'|[^\s
 _VARIABLE_RE = re.compile(r'\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?')
 
 TIMEOUT_KEYS = ('connectiontimeout', 'timeout', 'writetimeout')
-# Extra seconds for the JVM to start (and javac to compile) on top of the steps' own limits.
-JVM_START_ALLOWANCE = 30
 
 
 class JavaUnavailable(Exception):
@@ -140,8 +137,8 @@ def read_setenv(liferay_home):
     for path in find_setenv(liferay_home):
         tomcat = os.path.dirname(os.path.dirname(path))
         with open(path, 'r', errors='replace') as handle:
-            parsed = parse_setenv(handle.read(), dict(CATALINA_HOME=tomcat, CATALINA_BASE=tomcat,
-                                                        LIFERAY_HOME=liferay_home))
+            variables = dict(CATALINA_HOME=tomcat, CATALINA_BASE=tomcat, LIFERAY_HOME=liferay_home)
+            parsed = parse_setenv(handle.read(), variables)
         parsed['path'] = path
         return parsed
     return None
@@ -210,16 +207,18 @@ def locate_java(java_home=None, setenv=None, environ=None, path=None):
     return os.path.dirname(os.path.dirname(os.path.realpath(binary))), 'java on PATH'
 
 
-def java_version(java_home, timeout=15):
-    """(version string, major) of the JVM: the release file when present, else `java -version`."""
+def java_version(java_home, runner):
+    """(version string, major) of the JVM: the release file when present, else `java -version`.
+
+    ``runner(args, data=None, cwd=None)`` returns (rc, stdout, stderr), like AnsibleModule.run_command.
+    """
     version = read_release(java_home)
     if not version:
         try:
-            proc = subprocess.run([os.path.join(java_home, 'bin', 'java'), '-version'], stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, timeout=timeout, check=False)
-        except (OSError, subprocess.TimeoutExpired) as exc:
+            rc, out, err = runner([os.path.join(java_home, 'bin', 'java'), '-version'])
+        except (IOError, OSError) as exc:
             raise JavaUnavailable('%s/bin/java -version failed: %s' % (java_home, type(exc).__name__))
-        version = parse_version_output(proc.stderr.decode('utf-8', 'replace') + proc.stdout.decode('utf-8', 'replace'))
+        version = parse_version_output((err or '') + (out or ''))
     major = java_major(version)
     if major is None:
         raise JavaUnavailable('could not tell the version of %s/bin/java' % java_home)
@@ -576,8 +575,10 @@ class JavaEngine(object):
     ``prepare()`` raises JavaUnavailable with the reason; ``run()`` runs the ladder in one JVM.
     """
 
-    def __init__(self, java_home=None, mail_jar=None, liferay_home=None, truststore=None,
+    def __init__(self, runner, java_home=None, mail_jar=None, liferay_home=None, truststore=None,
                  truststore_password=None, truststore_type=None, environ=None):
+        # runner(args, data=None, cwd=None) -> (rc, stdout, stderr): the module's run_command
+        self.runner = runner
         self.option_java_home = java_home
         self.option_mail_jar = mail_jar or []
         self.liferay_home = liferay_home or (environ if environ is not None else os.environ).get('LIFERAY_HOME')
@@ -605,7 +606,7 @@ class JavaEngine(object):
             self.notes.append('%s: could not resolve %s (shell variables): ignored'
                               % (self.setenv['path'], ', '.join(self.setenv['unresolved'])))
         self.java_home, self.java_source = locate_java(self.option_java_home, self.setenv, self.environ)
-        self.version, self.major = java_version(self.java_home)
+        self.version, self.major = java_version(self.java_home, self.runner)
         if self.option_mail_jar:
             missing = [path for path in self.option_mail_jar if not os.path.isfile(path)]
             if missing:
@@ -690,8 +691,6 @@ class JavaEngine(object):
         properties, added = with_timeouts(base, protocols, timeout)
         last = last_java_step(last_step)
         text = self.stdin_text(properties, servers, timeout, last, rcpt_probe, test_message)
-        steps = {'tcp': 1, 'tls': 2, 'login': 4}[last]
-        limit = JVM_START_ALLOWANCE + timeout * steps + 2
         workdir = tempfile.mkdtemp(prefix='liferay-ops-mail-')
         started = time.monotonic()
         try:
@@ -700,27 +699,23 @@ class JavaEngine(object):
                 handle.write(java_source(self.classpath['api']))
             compile_command, run_command = self.command(workdir)
             if compile_command:
-                proc = subprocess.run(compile_command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=limit,
-                                      check=False)
-                if proc.returncode != 0:
+                rc, out, err = self.runner(compile_command, cwd=workdir)
+                if rc != 0:
                     raise JavaUnavailable('javac of %s could not compile the probe: %s' % (
-                        self.java_home, printable(proc.stderr.decode('utf-8', 'replace'), 400)))
-            try:
-                proc = subprocess.run(run_command, input=text.encode('utf-8'), stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, timeout=limit, check=False, cwd=workdir)
-            except subprocess.TimeoutExpired:
-                raise JavaUnavailable('the java probe did not finish within %d s' % limit)
+                        self.java_home, printable(err or out, 400)))
+            # The probe's own watchdog ends every step after the timeout and halts the JVM.
+            rc, out, err = self.runner(run_command, data=text, cwd=workdir)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
         wall_ms = int((time.monotonic() - started) * 1000)
-        output = proc.stdout.decode('utf-8', 'replace').strip().splitlines()
+        output = (out or '').strip().splitlines()
         try:
             raw = json.loads(output[-1]) if output else None
         except ValueError:
             raw = None
         if not isinstance(raw, dict):
             raise JavaUnavailable('the java probe failed (exit %d): %s' % (
-                proc.returncode, redactor(printable(proc.stderr.decode('utf-8', 'replace'), 600)) or 'no output'))
+                rc, redactor(printable(err or '', 600)) or 'no output'))
         jvm = raw.get('java') or {}
         context = dict(java_home=self.java_home, java_major=self.major, timeout=timeout, ca_path=ca_path,
                        properties=properties, trust_store=jvm.get('trust_store'),

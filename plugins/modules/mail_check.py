@@ -516,7 +516,9 @@ def main():
     java = None
     engine_note = None
     if engine != 'python':
-        java = JavaEngine(java_home=params['java_home'], mail_jar=params['mail_jar'],
+        java = JavaEngine(lambda args, data=None, cwd=None: module.run_command(args, data=data, cwd=cwd,
+                                                                               binary_data=True),
+                          java_home=params['java_home'], mail_jar=params['mail_jar'],
                           liferay_home=params['liferay_home'], truststore=params['java_truststore'],
                           truststore_password=params['java_truststore_password'],
                           truststore_type=params['java_truststore_type'])
@@ -616,6 +618,7 @@ def main():
     if not ok and params['fail_on_error']:
         module.fail_json(**output)
     module.exit_json(**output)
+
 
 if __name__ == '__main__':
     main()

@@ -16,12 +16,16 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.java_probe_source
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import MailSettings
 
 
-SETENV_74 = '''#!/bin/sh
-# JAVA_HOME=/commented/out
-CATALINA_OPTS="$CATALINA_OPTS -Dfile.encoding=UTF-8 -Djava.locale.providers=JRE,COMPAT,CLDR -Djava.net.preferIPv4Stack=true -Duser.timezone=GMT -Xms2560m -Xmx2560m -XX:MaxNewSize=1536m -XX:MaxMetaspaceSize=768m -XX:MetaspaceSize=768m -XX:NewSize=1536m -XX:SurvivorRatio=7"
-export JAVA_HOME=/usr/lib/jvm/java-11-openjdk-amd64
-CATALINA_OPTS="$CATALINA_OPTS -Djavax.net.ssl.trustStore=$CATALINA_HOME/conf/truststore.p12 -Djavax.net.ssl.trustStorePassword='s3cret pass' -Djavax.net.ssl.trustStoreType=PKCS12 -Djdk.tls.client.protocols=TLSv1.2"
-'''
+SETENV_74 = (
+    '#!/bin/sh\n'
+    '# JAVA_HOME=/commented/out\n'
+    'CATALINA_OPTS="$CATALINA_OPTS -Dfile.encoding=UTF-8 -Djava.locale.providers=JRE,COMPAT,CLDR '
+    '-Djava.net.preferIPv4Stack=true -Duser.timezone=GMT -Xms2560m -Xmx2560m -XX:MaxNewSize=1536m"\n'
+    'export JAVA_HOME=/usr/lib/jvm/java-11-openjdk-amd64\n'
+    'CATALINA_OPTS="$CATALINA_OPTS -Djavax.net.ssl.trustStore=$CATALINA_HOME/conf/truststore.p12 '
+    "-Djavax.net.ssl.trustStorePassword='s3cret pass' -Djavax.net.ssl.trustStoreType=PKCS12 "
+    '-Djdk.tls.client.protocols=TLSv1.2"\n'
+)
 
 
 def test_parse_setenv_reads_java_home_and_tls_options():
@@ -109,8 +113,8 @@ ANGUS = ['org/eclipse/angus/mail/smtp/SMTPTransport.class']
 
 
 def test_classify_jar(tmp_path):
-    assert classify_jar(_jar(str(tmp_path / 'mail.jar'), JAVAX_FULL)) == dict(api='javax.mail', smtp=True,
-                                                                               activation=None)
+    expected = dict(api='javax.mail', smtp=True, activation=None)
+    assert classify_jar(_jar(str(tmp_path / 'mail.jar'), JAVAX_FULL)) == expected
     assert classify_jar(_jar(str(tmp_path / 'a.jar'), ['javax/activation/DataHandler.class']))['activation'] \
         == 'javax.mail'
     not_a_jar = tmp_path / 'portal-kernel.jar'
