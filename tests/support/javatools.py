@@ -74,7 +74,7 @@ def unavailable_reason(jars=()):
 
 def compile_program(name, sources, classpath):
     """Compile ``sources`` (files under tests/support/java/) once; return the class directory."""
-    _, javac = java_binaries()
+    javac = java_binaries()[1]
     source_paths = [JAVA_SOURCES / source for source in sources]
     digest = hashlib.sha256()
     for path in source_paths:
@@ -106,7 +106,7 @@ def compile_program(name, sources, classpath):
 
 def run_program(main_class, classpath, args=(), stdin=None, timeout=120, env=None):
     """Run ``main_class`` with ``classpath``; return the CompletedProcess (text mode, UTF-8)."""
-    java, _ = java_binaries()
+    java = java_binaries()[0]
     command = [java, '-Dfile.encoding=UTF-8', '-cp', os.pathsep.join(str(entry) for entry in classpath),
                main_class] + list(args)
     return subprocess.run(command, input=stdin, capture_output=True, encoding='utf-8', timeout=timeout,

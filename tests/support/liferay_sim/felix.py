@@ -46,7 +46,7 @@ def _trim(text):
 
 def subst_vars(value, system_properties):
     """InterpolationUtil.substVars: innermost ${...} first; a '}' right after a backslash is not a closer."""
-    for _ in range(10000):
+    for _attempt in range(10000):
         start, stop = value.find("${"), value.find("}")
         while start >= 0 and stop >= 0:
             while stop > 0 and value[stop - 1] == "\\":

@@ -312,5 +312,5 @@ class JavaMailEngine(object):
             error = SendError(message)
             error.exception_type = exception_type
             raise error
-        raise SendError("the JavaMail sender failed (exit %d): %s" % (result.returncode,
-                                                                     (result.stderr or "").strip()[-500:]))
+        raise SendError("the JavaMail sender failed (exit %d): %s"
+                        % (result.returncode, (result.stderr or "").strip()[-500:]))

@@ -45,7 +45,7 @@ def _lines(text):
 
 def subst(value, props):
     """InterpolationUtil.substVars: the innermost ``${...}`` first, a ``}`` after a backslash skipped."""
-    for _ in range(10000):
+    for _attempt in range(10000):
         start = value.find('${')
         if start < 0:
             return value
