@@ -44,7 +44,7 @@ def _utils():
     common.ensure_collection_path()
     if common.COLLECTIONS not in sys.path:
         sys.path.insert(0, common.COLLECTIONS)
-    from ansible_collections.liferay_ops.mail.plugins.module_utils.properties_file import PropertiesDocument
+    from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.properties import PropertiesDocument
     from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import MailSettings, mail_argument_spec
     return PropertiesDocument, MailSettings, mail_argument_spec
 

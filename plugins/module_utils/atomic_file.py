@@ -3,25 +3,22 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Write a file that holds passwords without ever leaving it half written.
+"""Read, lock and replace files that hold passwords, never leaving one half written.
 
-Shared by the file backends: a temporary file in the same directory, fsync, the
-old file's mode and owner (or 0600 for a new file), an optional backup, then
-``module.atomic_move``. An exclusive lock on the directory, held from read to
-rename, serialises concurrent runs against the same file.
-
-Members of ``module`` used here: ``check_mode``, ``atomic_move``, ``backup_local``.
+The one writer of the collection: the file backends and the api backend's state file
+both use it. A temporary file in the same directory, fsync, the old file's mode and
+owner (or ``mode`` for a new file), an optional ``prepare`` step on the temporary file
+(owner/group/mode options, a backup), then the rename. An exclusive lock on the
+directory, held from read to rename, serialises concurrent runs against one file.
 """
-
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
 
 import errno
 import fcntl
 import os
 import tempfile
+from contextlib import contextmanager
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import Backend, BackendError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import BackendError
 
 NEW_FILE_MODE = 0o600
 
@@ -34,7 +31,7 @@ def read_existing(path, option, example_name=None):
     try:
         with open(path, 'rb') as handle:
             return handle.read()
-    except IOError as exc:
+    except OSError as exc:
         if exc.errno == errno.ENOENT:
             return None
         if exc.errno == errno.EISDIR:
@@ -46,32 +43,43 @@ def read_existing(path, option, example_name=None):
         raise BackendError('%s: cannot read %s: %s' % (option, path, exc.strerror))
 
 
-def lock_directory(module, directory):
-    """Take an exclusive lock on ``directory``; returns the descriptor to pass to unlock(), None in check mode."""
-    if module.check_mode or not os.path.isdir(directory):
-        return None
-    fd = os.open(directory, os.O_RDONLY)
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    return fd
-
-
-def unlock(fd):
-    if fd is not None:
-        os.close(fd)
-
-
-def write_atomically(module, path, data, exists, option, backup=False):
-    """Replace ``path`` with ``data`` (bytes). Returns the backup file name, or None.
-
-    ``option`` names the module option that chose the file, so that errors say what to fix.
-    """
-    directory = os.path.dirname(path)
+@contextmanager
+def locked(directory, enabled=True):
+    """Hold an exclusive lock on ``directory`` (when it exists and ``enabled``) for the ``with`` block."""
+    fd = os.open(directory, os.O_RDONLY) if enabled and os.path.isdir(directory) else None
     try:
-        fd, tmp_path = tempfile.mkstemp(dir=directory, prefix='.%s.' % os.path.basename(path), suffix='.tmp')
+        if fd is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
+def _default_failure(option, path):
+    def failure(exc, created):
+        if not created:
+            return BackendError('%s: cannot write in %s (%s): the location is read-only or not writable by this user'
+                                % (option, os.path.dirname(path), exc.strerror))
+        return BackendError('%s: writing %s failed (%s); the previous file is unchanged' % (option, path, exc.strerror))
+    return failure
+
+
+def write_atomically(path, data, option, mode=None, prepare=None, move=os.replace, failure=None):
+    """Replace ``path`` with ``data`` (bytes); returns what ``prepare`` returned.
+
+    ``mode``: the file's mode; None keeps the old file's mode and owner (0600 for a new file).
+    ``prepare(tmp_path, exists)`` runs on the written temporary file before the rename (it may
+    fail, and then the old file is untouched). ``move(tmp_path, path)`` renames. ``failure(exc,
+    created)`` turns an OSError into the error to raise (``created``: the temporary file existed);
+    by default the messages name ``option``.
+    """
+    failure = failure or _default_failure(option, path)
+    exists = os.path.exists(path)
+    try:
+        fd, tmp_path = tempfile.mkstemp(dir=os.path.dirname(path), prefix='.%s.' % os.path.basename(path), suffix='.tmp')
     except OSError as exc:
-        raise BackendError('%s: cannot write in %s (%s): the location is read-only or not writable by this user'
-                           % (option, directory, exc.strerror))
-    backup_file = None
+        raise failure(exc, False)
     moved = False
     try:
         try:
@@ -79,38 +87,26 @@ def write_atomically(module, path, data, exists, option, backup=False):
             os.fsync(fd)
         finally:
             os.close(fd)
-        if exists:
+        if mode is None and exists:
             stat = os.stat(path)
             os.chmod(tmp_path, stat.st_mode & 0o7777)
             if os.geteuid() == 0:
                 os.chown(tmp_path, stat.st_uid, stat.st_gid)
         else:
-            os.chmod(tmp_path, NEW_FILE_MODE)
-        # Try the owner/group/mode options on the temp file first: a bad mode or an unknown
-        # owner then fails (fail_json) before the old file is replaced.
-        apply_file_attributes(module, tmp_path, False)
-        if exists and backup:
-            backup_file = module.backup_local(path)
-        module.atomic_move(tmp_path, path, unsafe_writes=False)
+            os.chmod(tmp_path, NEW_FILE_MODE if mode is None else mode)
+        prepared = prepare(tmp_path, exists) if prepare is not None else None
+        move(tmp_path, path)
         moved = True
     except OSError as exc:
-        raise BackendError('%s: writing %s failed (%s); the previous file is unchanged' % (option, path, exc.strerror))
+        raise failure(exc, True)
     finally:
-        # Also on fail_json (SystemExit): never leave the temp file behind.
+        # Also on a failure raised by prepare or move (even SystemExit): never leave the temp file behind.
         if not moved:
             remove_quietly(tmp_path)
     if not exists:
-        # atomic_move gives a new file the umask's mode; this one holds passwords.
-        os.chmod(path, NEW_FILE_MODE)
-    return backup_file
-
-
-def apply_file_attributes(module, path, changed):
-    """Apply the owner/group/mode options to ``path``; returns whether anything changed."""
-    if not os.path.exists(path):
-        return changed
-    file_args = module.load_file_common_arguments(module.params, path=path)
-    return bool(module.set_fs_attributes_if_different(file_args, changed))
+        # A move may give a new file the umask's mode; this one holds passwords.
+        os.chmod(path, NEW_FILE_MODE if mode is None else mode)
+    return prepared
 
 
 def _write_all(fd, data):
@@ -125,39 +121,3 @@ def remove_quietly(path):
         os.unlink(path)
     except OSError:
         pass
-
-
-class FileBackend(Backend):
-    """A backend that owns one file: ``path``, its ``directory``, whether it ``exists``.
-
-    run() holds the directory lock from read to rename, applies owner/group/mode, and
-    names the option that chose the file (``file_option``) when the directory is missing.
-    """
-
-    file_option = 'path'
-
-    def __init__(self, module, settings, path):
-        super(FileBackend, self).__init__(module, settings)
-        # A symlink is edited at its target, so the link survives.
-        self.path = os.path.realpath(path)
-        self.layer_name = self.path
-        self.directory = os.path.dirname(self.path)
-        self.exists = False
-
-    def run(self):
-        if not os.path.isdir(self.directory):
-            raise BackendError('%s: the directory %s does not exist: create it first or correct %s'
-                               % (self.file_option, self.directory, self.file_option))
-        lock = lock_directory(self.module, self.directory)
-        try:
-            result = super(FileBackend, self).run()
-            if self.exists:
-                result['changed'] = apply_file_attributes(self.module, self.path, self.changed)
-                self.check_written_file()
-        finally:
-            unlock(lock)
-        result['path'] = self.path
-        return result
-
-    def check_written_file(self):
-        """Hook for warnings about the file as it is now (e.g. its permissions)."""

@@ -3,22 +3,41 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Read every layer a Liferay 7.4 portal takes mail settings from, and tell which one wins.
+"""Read every layer a Liferay portal takes mail settings from, and tell which one wins.
 
-Precedence, lowest first (docs/liferay-model.md §3; PrefsPropsImpl / MailServiceImpl): portal.properties
-defaults < portal-ext.properties and the files it includes < portal-setup-wizard.properties
-< LIFERAY_* environment variables < system preferences < company preferences (what the
-Control Panel or the api backend stores).
+The read model of mail_settings_info: it reads through formats/ and portal/ only, never
+through a backend (backends write).
+
+Precedence on 7.4, lowest first (docs/liferay-model.md §3; PrefsPropsImpl / MailServiceImpl):
+portal.properties defaults < portal-ext.properties and the files it includes
+< portal-setup-wizard.properties < LIFERAY_* environment variables < system preferences
+< company preferences (what the Control Panel or the api backend stores).
+
+From 2025.Q4 the mail session comes from the OSGi mail configuration instead: an instance's
+scoped .config file (the most recently updated one) used as a whole, else the system-wide
+file (docs/liferay-model.md §7, §8); ``osgi_files`` reads those.
 """
-
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
 
 import os
 from collections import OrderedDict
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_properties import read_properties_document
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_env import mail_overrides, value_pieces
+from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import EnvFileError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.env_file import (
+    mail_overrides,
+    read_env_file,
+    value_pieces,
+)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.mail_config import (
+    COMPANY_ID,
+    MANAGED_ATTRIBUTES,
+    SYSTEM_FILE,
+    attribute_values,
+    company_of,
+    read_config_file,
+    scoped_files,
+    web_id_of,
+)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.properties import read_properties_file
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import MANAGED_KEYS
 
 # portal.properties defaults for the managed keys (docs/liferay-model.md §1).
@@ -40,19 +59,20 @@ PORTAL_DEFAULTS = OrderedDict((
 INCLUDE_KEY = 'include-and-override'
 
 
-class Layer(object):
+class Layer:
     """One source of values: its name, where it lives, and the managed keys it sets.
 
     ``unread`` is the reason when the portal may read a file that this module could not find
     (its values are then unknown and ``values`` is empty).
     """
 
-    def __init__(self, name, location, values, duplicates=(), unread=None):
+    def __init__(self, name, location, values, duplicates=(), unread=None, passthrough=()):
         self.name = name
         self.location = location
         self.values = values
         self.duplicates = list(duplicates)
         self.unread = unread
+        self.passthrough = list(passthrough)
 
 
 def _expand(path, liferay_home):
@@ -66,7 +86,7 @@ def properties_chain(path, liferay_home, seen=None):
     if real in seen:
         return []
     seen.add(real)
-    document = read_properties_document(path)
+    document = read_properties_file(path)
     if document is None:
         return []
     values = OrderedDict((key, document.get(key)) for key in MANAGED_KEYS if document.get(key) is not None)
@@ -109,10 +129,75 @@ def _locate(include, liferay_home):
 
 
 def env_layer(variables, location):
+    """The managed keys among ``variables`` (name -> raw text, None for a bare NAME line of an env file)."""
     overrides = mail_overrides(variables, MANAGED_KEYS)
     # Shown as the portal reads them (both list splits undone), like the properties layers.
-    values = OrderedDict((key, ','.join(value_pieces(overrides[key][1]))) for key in MANAGED_KEYS if key in overrides)
-    return Layer('environment', location, values)
+    values = OrderedDict()
+    passthrough = []
+    for key in MANAGED_KEYS:
+        if key in overrides:
+            raw = overrides[key][1]
+            if raw is None:
+                passthrough.append(key)
+                values[key] = PASSTHROUGH_VALUE
+            else:
+                values[key] = ','.join(value_pieces(raw))
+    return Layer('environment', location, values, passthrough=passthrough)
+
+
+def env_file_layer(path):
+    """The layer of a Docker env file; the file must exist."""
+    document = read_env_file(path)
+    if document is None:
+        raise EnvFileError('env_file: cannot read %s (it does not exist)' % path)
+    return env_layer(document.variables(), path)
+
+
+class OsgiFile:
+    """One mail configuration .config file: its scope, the instance it names, its attributes, whether it wins."""
+
+    def __init__(self, path, document):
+        self.path = path
+        self.scope = 'system' if os.path.basename(path) == SYSTEM_FILE else 'instance'
+        self.company_id = company_of(document) if self.scope == 'instance' else None
+        self.web_id = web_id_of(document) if self.scope == 'instance' and self.company_id is None else None
+        self.values = attribute_values(document, MANAGED_ATTRIBUTES + ((COMPANY_ID,) if self.scope == 'instance' else ()))
+        self.wins = True
+        self.superseded_by = None
+
+
+def osgi_files(directory):
+    """The mail configuration files in ``directory`` (system file first, then scoped ones oldest first).
+
+    Per instance, the most recently updated scoped file wins and the others are superseded; an
+    instance without a scoped file uses the system file (docs/liferay-model.md §7, §8).
+    """
+    found = []
+    system = os.path.join(directory, SYSTEM_FILE)
+    for path in [system] + scoped_files(directory):
+        document = read_config_file(path, 'liferay_home')
+        if document is not None:
+            found.append(OsgiFile(path, document))
+    newest = {}
+    for entry in found:
+        if entry.scope == 'instance':
+            owner = entry.company_id if entry.company_id is not None else entry.web_id
+            if owner is None:  # names no instance: Liferay cannot scope it to one
+                entry.wins = False
+                continue
+            if owner in newest:
+                newest[owner].wins = False
+                newest[owner].superseded_by = entry.path
+            newest[owner] = entry
+    # A file superseded by one superseded in turn names the winner.
+    for entry in found:
+        while entry.superseded_by and not _by_path(found, entry.superseded_by).wins:
+            entry.superseded_by = _by_path(found, entry.superseded_by).superseded_by
+    return found
+
+
+def _by_path(entries, path):
+    return next(entry for entry in entries if entry.path == path)
 
 
 def resolve(layers):

@@ -8,15 +8,15 @@
 Module options (``smtp``, ``pop``, ``javamail_properties``) are validated and
 normalised here into the key set that Liferay's Control Panel mail form writes
 (``mail.session.mail.*``), plus the mapping to the OSGi attributes of
-DXP 2025.Q4+. Redaction of secrets lives here too, so every backend masks the
-same keys the same way.
+DXP 2025.Q4+. Which values are secret and how they are masked is redact.py's
+(``MASK`` and ``masked`` are importable from here too).
 """
-
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
 
 import re
 from collections import OrderedDict
+
+from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import SettingsError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.redact import MASK, masked  # noqa: F401 pylint: disable=unused-import
 
 SMTP_SECURITY = ('none', 'starttls', 'ssl')
 # Liferay generations: 7.4 (mail.session.mail.* keys, up to 2025.Q3) and 2025.q4 (OSGi mail configuration).
@@ -26,8 +26,6 @@ DEFAULT_PORTS = {
     'smtp': {'none': 25, 'starttls': 587, 'ssl': 465},
     'pop': {'none': 110, 'ssl': 995},
 }
-
-MASK = '********'
 
 MAIL_SESSION_MAIL = 'mail.session.mail'
 SMTP_HOST = 'mail.session.mail.smtp.host'
@@ -52,8 +50,6 @@ MANAGED_KEYS = (
     POP_NOTIFICATIONS,
     ADVANCED_PROPERTIES,
 )
-SMTP_KEYS = (SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_STARTTLS, TRANSPORT_PROTOCOL)
-POP_KEYS = (POP_HOST, POP_PORT, POP_USER, POP_PASSWORD, STORE_PROTOCOL)
 SECRET_KEYS = frozenset((SMTP_PASSWORD, POP_PASSWORD))
 
 # The module option each key comes from, so a backend can name it in an error.
@@ -88,21 +84,20 @@ OSGI_BOOLEAN_ATTRIBUTES = frozenset(('enableStartTLS', 'enablePOPServerNotificat
 OSGI_SECRET_ATTRIBUTES = frozenset(('smtpPassword', 'popPassword'))
 
 # Ports that belong to the other protocol: a sign the two were swapped (Liferay's own docs do it).
-_POP_LIKE_PORTS = (110, 995, 143, 993)
-_SMTP_LIKE_PORTS = (25, 465, 587)
+FOREIGN_PORTS = {'smtp': (110, 995, 143, 993), 'pop': (25, 465, 587)}
 
 _HOSTNAME_RE = re.compile(r'^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_.])?$')
 _IPV6_RE = re.compile(r'^\[?[0-9A-Fa-f:.]+(%[A-Za-z0-9]+)?\]?$')
-_CONTROL_RE = re.compile(u'[\x00-\x1f\x7f\u0085\u2028\u2029]')
+_CONTROL_RE = re.compile('[\x00-\x1f\x7f\u0085\u2028\u2029]')
 _JAVAMAIL_KEY_RE = re.compile(r'^[A-Za-z0-9_.\-]+$')
 
 
-class SettingsError(ValueError):
-    """A bad option value. ``option`` names the option, the message says how to fix it."""
-
-    def __init__(self, option, message):
-        super(SettingsError, self).__init__('%s: %s' % (option, message))
-        self.option = option
+def looks_swapped(server, port):
+    """Whether ``port`` (int or text) of ``server`` ('smtp' or 'pop') belongs to the other protocol."""
+    try:
+        return int(port) in FOREIGN_PORTS[server]
+    except (TypeError, ValueError):
+        return False
 
 
 def mail_argument_spec():
@@ -226,7 +221,7 @@ def _validate_javamail_properties(properties):
     return validated
 
 
-class MailSettings(object):
+class MailSettings:
     """Validated, normalised mail settings. Build it with ``from_params``."""
 
     def __init__(self, smtp, pop, javamail_properties):
@@ -298,11 +293,11 @@ class MailSettings(object):
     def warnings(self, interpolated=True):
         """Sentences for the user. ``interpolated``: the target layer expands ``${...}`` (files do, preferences do not)."""
         warnings = []
-        for name, server, foreign_ports in (('smtp', self.smtp, _POP_LIKE_PORTS), ('pop', self.pop, _SMTP_LIKE_PORTS)):
+        for name, server in (('smtp', self.smtp), ('pop', self.pop)):
             if server is None:
                 continue
             port = server['port']
-            if port in foreign_ports:
+            if looks_swapped(name, port):
                 other = 'a POP3/IMAP' if name == 'smtp' else 'an SMTP'
                 warnings.append('%s.port %d is %s port: the POP and SMTP ports look swapped' % (name, port, other))
             if server['security'] == 'ssl' and port in (25, 587, 110):
@@ -335,32 +330,29 @@ class MailSettings(object):
         return warnings
 
 
-def is_secret_key(key):
-    return key in SECRET_KEYS or 'password' in key.lower()
+def liferay_is_null(value):
+    """Liferay's ``Validator.isNull(String)``: None, spaces only (U+0020, not tabs), or the word ``null``
+    with spaces anywhere in it. MailServiceImpl derives SMTP auth from it and MailEngine logs in only when
+    user and password are not null (docs/liferay-model.md §4)."""
+    if value is None:
+        return True
+    letters = [char for char in value if char != ' ']
+    return not letters or ''.join(letters) == 'null'
 
 
-def mask_advanced_properties(text):
-    """Mask the value of every line of java.util.Properties text whose key mentions a password."""
-    masked = []
-    for line in (text or '').split('\n'):
-        match = re.match(r'^(\s*[^=:\s]*password[^=:\s]*\s*[=:\s]\s*)(.+)$', line, re.IGNORECASE)
-        masked.append(match.group(1) + MASK if match else line)
-    return '\n'.join(masked)
-
-
-def mask_value(key, value):
-    if value is None or value == '':
-        return value
-    if key == ADVANCED_PROPERTIES or key == 'additionalJavaMailProperties':
-        return mask_advanced_properties(value)
-    if is_secret_key(key):
-        return MASK
-    return value
-
-
-def masked(keymap):
-    """A copy of a key -> value mapping with every secret masked (empty secrets stay empty)."""
-    return OrderedDict((key, mask_value(key, value)) for key, value in keymap.items())
+def null_like_warnings(settings):
+    """Warnings for user/password values that Liferay reads as empty although they are not ''."""
+    warnings = []
+    for name in ('smtp', 'pop'):
+        server = getattr(settings, name, None) or {}
+        for field in ('user', 'password'):
+            value = server.get(field)
+            if value and liferay_is_null(value):
+                warnings.append('%s.%s is only spaces or the word "null": Liferay counts it as empty (Validator.isNull), '
+                                'so it does not authenticate with it%s' % (
+                                    name, field, '; SMTP auth is off when user and password are both empty'
+                                    if name == 'smtp' else ''))
+    return warnings
 
 
 def render_keymap(keymap, order=MANAGED_KEYS):

@@ -4,9 +4,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 DOCUMENTATION = r'''
 module: mail_settings
 short_description: Apply declarative mail session settings to a Liferay portal
@@ -293,8 +290,8 @@ backup_file:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import BackendError, null_like_warnings
-from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_options import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import MailError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.portal.options import (
     PORTAL_MUTUALLY_EXCLUSIVE,
     PORTAL_REQUIRED_OPTIONS,
     PORTAL_REQUIRED_TOGETHER,
@@ -304,8 +301,8 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_options im
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
     LIFERAY_VERSIONS,
     MailSettings,
-    SettingsError,
     mail_argument_spec,
+    null_like_warnings,
 )
 
 BACKENDS = ('api', 'env_file', 'osgi_config', 'properties')
@@ -314,15 +311,15 @@ BACKENDS = ('api', 'env_file', 'osgi_config', 'properties')
 def backend_class(name):
     """Import only the backend that runs: a properties run never loads the HTTP client."""
     if name == 'api':
-        from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_api import ApiBackend
+        from ansible_collections.liferay_ops.mail.plugins.module_utils.backends.api import ApiBackend
         return ApiBackend
     if name == 'env_file':
-        from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_env_file import EnvFileBackend
+        from ansible_collections.liferay_ops.mail.plugins.module_utils.backends.env_file import EnvFileBackend
         return EnvFileBackend
     if name == 'osgi_config':
-        from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_osgi import OsgiConfigBackend
+        from ansible_collections.liferay_ops.mail.plugins.module_utils.backends.osgi_config import OsgiConfigBackend
         return OsgiConfigBackend
-    from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_properties import PropertiesBackend
+    from ansible_collections.liferay_ops.mail.plugins.module_utils.backends.properties import PropertiesBackend
     return PropertiesBackend
 
 
@@ -361,18 +358,15 @@ def main():
     )
     try:
         settings = MailSettings.from_params(module.params)
-    except SettingsError as exc:
-        module.fail_json(msg=str(exc), option=exc.option)
-    if module.params['state'] == 'present':
-        # Only portal properties (files and LIFERAY_* variables) interpolate ${...}.
-        for warning in settings.warnings(interpolated=module.params['backend'] in ('properties', 'env_file')):
-            module.warn(warning)
-        for warning in null_like_warnings(settings):
-            module.warn(warning)
-    try:
+        if module.params['state'] == 'present':
+            # Only portal properties (files and LIFERAY_* variables) interpolate ${...}.
+            for warning in settings.warnings(interpolated=module.params['backend'] in ('properties', 'env_file')):
+                module.warn(warning)
+            for warning in null_like_warnings(settings):
+                module.warn(warning)
         result = backend_class(module.params['backend'])(module, settings).run()
-    except BackendError as exc:
-        module.fail_json(msg=str(exc))
+    except MailError as exc:
+        module.fail_json(msg=str(exc), **({'option': exc.option} if exc.option else {}))
     module.exit_json(**result)
 
 

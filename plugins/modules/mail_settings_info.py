@@ -4,9 +4,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 DOCUMENTATION = r'''
 module: mail_settings_info
 short_description: Tell which mail settings a Liferay portal will really use, and why
@@ -182,34 +179,33 @@ from collections import OrderedDict
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_api import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import MailError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.layers import (
+    Layer,
+    env_file_layer,
+    env_layer,
+    osgi_files,
+    properties_chain,
+    resolve,
+)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.portal.fingerprint import (
+    FingerprintStore,
     advanced_keys,
     api_scope,
     default_state_file,
     other_instance_records,
 )
-from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import BackendError, liferay_is_null
-from ansible_collections.liferay_ops.mail.plugins.module_utils.fingerprint import FingerprintError, FingerprintStore
-from ansible_collections.liferay_ops.mail.plugins.module_utils.layers import (
-    Layer,
-    env_layer,
-    properties_chain,
-    resolve,
-)
-from ansible_collections.liferay_ops.mail.plugins.module_utils.liferay_env import parse_env_file
-from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_api import PortalApiError
-from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_options import portal_argument_spec
+from ansible_collections.liferay_ops.mail.plugins.module_utils.portal.options import portal_argument_spec
+from ansible_collections.liferay_ops.mail.plugins.module_utils.redact import is_secret_key, mask_value, masked
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
     ADVANCED_PROPERTIES,
     POP_PORT,
     SMTP_PORT,
     SMTP_USER,
-    is_secret_key,
-    mask_value,
+    liferay_is_null,
+    looks_swapped,
 )
 
-_POP_LIKE = ('110', '995', '143', '993')
-_SMTP_LIKE = ('25', '465', '587')
 API_LAYER = 'company preferences'
 
 
@@ -221,15 +217,10 @@ def api_layer(params, below):
     ``not_stored``. Secrets are masked in the state file and cannot be compared.
     """
     path = params['state_file'] or default_state_file()
-    try:
-        store = FingerprintStore(path)
-        scope = api_scope(params)
-        known = store.known_values(scope)
-        others = other_instance_records(store, scope)
-    except PortalApiError as exc:
-        raise BackendError(exc.message)
-    except FingerprintError as exc:
-        raise BackendError('state_file: %s' % exc)
+    store = FingerprintStore(path)
+    scope = api_scope(params)
+    known = store.known_values(scope)
+    others = other_instance_records(store, scope)
     if known is None:
         return None
     stored = OrderedDict()
@@ -255,14 +246,7 @@ def read_layers(module):
     if home:
         layers.extend(properties_chain(os.path.join(home, 'portal-setup-wizard.properties'), home))
     if params['env_file']:
-        try:
-            with open(params['env_file'], 'rb') as handle:
-                text = handle.read().decode('utf-8')
-        except (IOError, OSError) as exc:
-            raise BackendError('env_file: cannot read %s (%s)' % (params['env_file'], exc.strerror))
-        except UnicodeDecodeError:
-            raise BackendError('env_file: %s is not UTF-8 text' % params['env_file'])
-        layers.append(env_layer(parse_env_file(text), params['env_file']))
+        layers.append(env_file_layer(params['env_file']))
     if params['read_environment']:
         layers.append(env_layer(dict(os.environ), 'module environment'))
     if params['portal_url']:
@@ -289,9 +273,14 @@ def findings(layers, effective, params):
             if '${' in value:
                 found.append("%s in %s contains '${', which the portal interpolates as a variable reference"
                              % (key, layer.location))
-    if effective[SMTP_PORT][0] in _POP_LIKE:
+    for layer in layers:
+        for key in layer.passthrough:
+            found.append('%s is a bare name in %s: Docker passes that variable from the environment of docker run (or '
+                         'Compose), which this module cannot see, so its value is unknown here'
+                         % (key, layer.location))
+    if looks_swapped('smtp', effective[SMTP_PORT][0]):
         found.append('the SMTP port %s is a POP3/IMAP port: the POP and SMTP ports look swapped' % effective[SMTP_PORT][0])
-    if effective[POP_PORT][0] in _SMTP_LIKE:
+    if looks_swapped('pop', effective[POP_PORT][0]):
         found.append('the POP port %s is an SMTP port: the POP and SMTP ports look swapped' % effective[POP_PORT][0])
     for layer in layers:
         if layer.name == API_LAYER and layer.values:
@@ -339,6 +328,32 @@ def _shared_properties_findings(layer, params):
     return found
 
 
+def osgi_configuration(params):
+    """The 2025.Q4 mail configuration files under <liferay_home>/osgi/configs (an empty list without any)."""
+    directory = os.path.join(params['liferay_home'], 'osgi', 'configs') if params['liferay_home'] else None
+    if directory is None or not os.path.isdir(directory):
+        return []
+    return osgi_files(directory)
+
+
+def osgi_findings(configs):
+    found = []
+    if configs:
+        found.append('%s holds the OSGi mail configuration (MailSettingCompanyConfiguration): Liferay DXP 2025.Q4+ and '
+                     'Portal 2026 build the mail session from it alone - an instance\'s scoped file, used as a whole, '
+                     'else the system-wide file - and ignore the portal properties, LIFERAY_* variables and preferences '
+                     'for mail' % os.path.dirname(configs[0].path))
+    for entry in configs:
+        if entry.superseded_by:
+            found.append('%s is not used: %s configures the same instance and was updated more recently, and Liferay '
+                         'uses the most recently updated configuration of an instance; remove one of them'
+                         % (entry.path, os.path.basename(entry.superseded_by)))
+        elif not entry.wins:
+            found.append('%s names no instance (neither companyId nor companyWebId), so Liferay cannot scope it to one'
+                         % entry.path)
+    return found
+
+
 def _instance(params):
     if params['company_id'] is not None:
         return 'company %d at %s' % (params['company_id'], params['portal_url'])
@@ -364,10 +379,11 @@ def main():
     )
     try:
         layers = read_layers(module)
-    except BackendError as exc:
+        configs = osgi_configuration(module.params)
+    except MailError as exc:
         module.fail_json(msg=str(exc))
     effective = resolve(layers)
-    found = findings(layers, effective, module.params)
+    found = findings(layers, effective, module.params) + osgi_findings(configs)
     for finding in found:
         module.warn(finding)
     module.exit_json(
@@ -378,6 +394,9 @@ def main():
         effective=dict((key, dict(value=mask_value(key, value), source=source))
                        for key, (value, source) in effective.items()),
         raw_mode=effective['mail.session.mail'][0].strip().lower() != 'true',
+        osgi_configuration=[dict(path=entry.path, scope=entry.scope, company_id=entry.company_id, web_id=entry.web_id,
+                                 settings=dict(masked(entry.values)), wins=entry.wins,
+                                 superseded_by=entry.superseded_by) for entry in configs],
         findings=found,
     )
 

@@ -17,12 +17,12 @@ import props_oracle
 from liferay_sim import properties as sim_properties
 from liferay_sim.properties import PortalProperties, Source
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_env_file import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.env_file import (
     EnvFile,
     encode_env_value,
     portal_reads,
 )
-from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import BackendError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import BackendError
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import MANAGED_KEYS, OPTION_FOR_KEY
 
 REPO = Path(__file__).resolve().parents[2]

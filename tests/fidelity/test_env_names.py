@@ -12,7 +12,7 @@ import pytest
 import props_oracle
 from liferay_sim import envdecode
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils import liferay_env
+from ansible_collections.liferay_ops.mail.plugins.module_utils.formats import env_file as liferay_env
 
 
 @pytest.fixture(scope='module')

@@ -20,7 +20,7 @@ import props_oracle
 from liferay_sim import properties as sim_properties
 from liferay_sim.properties import PortalProperties, Source
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.properties_file import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.properties import (
     PropertiesDocument,
     PropertiesFileError,
     read_properties,

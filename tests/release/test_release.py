@@ -16,7 +16,7 @@ BIN = os.path.dirname(sys.executable)
 NEVER_SHIPPED = ('tests/', 'molecule/', 'bench/', '.venv', '.tmp/', '.git/', 'requirements/', '.pytest_cache/')
 MUST_SHIP = ('MANIFEST.json', 'README.md', 'meta/runtime.yml', 'meta/execution-environment.yml',
              'plugins/modules/mail_settings.py', 'plugins/modules/mail_settings_info.py', 'plugins/modules/mail_check.py',
-             'plugins/module_utils/backend_env_file.py', 'roles/mail_session/tasks/main.yml',
+             'plugins/module_utils/backends/env_file.py', 'roles/mail_session/tasks/main.yml',
              'roles/mail_session/meta/argument_specs.yml', 'playbooks/configure_mail.yml', 'docs/user-guide.md',
              'CHANGELOG.md')
 SMTP_PASSWORD = 'Rel3ase,s3cret'

@@ -10,7 +10,7 @@ unrelated definition unchanged.
 import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.properties_file import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.properties import (
     PropertiesDocument,
     PropertiesFileError,
 )

@@ -3,68 +3,49 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""One contract for every backend of mail_settings.
+"""One contract for every backend of mail_settings: read -> plan -> write -> report.
 
-A backend owns one layer where Liferay reads mail settings (a properties file,
-the portal's preferences, an OSGi .config file). The flow is the same for all:
-read() the managed keys of that layer, plan() the desired map, compare, write()
-unless in check mode, and dump() a result whose diff and settings are masked in
-one place.
+A backend owns one layer where Liferay reads mail settings (a properties file, an
+env file, an OSGi .config file, the portal's preferences). ``run`` is the same for
+all of them: read() what the layer holds, plan() the desired map (the
+``update_password: on_create`` carry-over happens here, once), needs_write()
+compares, write() unless in check mode, and report() builds the result, whose
+settings and diff are masked in one place.
+
+``FileBackend`` is the contract for a layer that is one file: load the document,
+plan, apply the plan to the document, write it atomically (backup, owner/group/mode
+tried on the temporary file first) under a lock on the directory, then the file
+attributes and a warning when others may read a stored password. A file backend
+fills in hooks; it never writes a file itself.
 
 Members of ``module`` a backend may use: ``params``, ``check_mode``, ``_diff``,
-``warn``, ``fail_json``, ``tmpdir``, ``atomic_move``, ``backup_local``,
-``load_file_common_arguments``, ``set_fs_attributes_if_different``.
+``warn``, ``atomic_move``, ``backup_local``, ``load_file_common_arguments``,
+``set_fs_attributes_if_different``.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
+import abc
+import errno
+import os
+import stat
 from collections import OrderedDict
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
-    MANAGED_KEYS,
-    SECRET_KEYS,
-    masked,
-    render_keymap,
-)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.atomic_file import locked, write_atomically
+from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import BackendError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.redact import masked
+from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import MANAGED_KEYS, SECRET_KEYS, render_keymap
 
 
-class BackendError(Exception):
-    """A failure a user can act on; the message must never contain a secret."""
-
-
-def liferay_is_null(value):
-    """Liferay's ``Validator.isNull(String)``: None, spaces only (U+0020, not tabs), or the word ``null``
-    with spaces anywhere in it. MailServiceImpl derives SMTP auth from it and MailEngine logs in only when
-    user and password are not null (docs/liferay-model.md §4)."""
-    if value is None:
-        return True
-    letters = [char for char in value if char != ' ']
-    return not letters or ''.join(letters) == 'null'
-
-
-def null_like_warnings(settings):
-    """Warnings for user/password values that Liferay reads as empty although they are not ''."""
-    warnings = []
-    for name in ('smtp', 'pop'):
-        server = getattr(settings, name, None) or {}
-        for field in ('user', 'password'):
-            value = server.get(field)
-            if value and liferay_is_null(value):
-                warnings.append('%s.%s is only spaces or the word "null": Liferay counts it as empty (Validator.isNull), '
-                                'so it does not authenticate with it%s' % (
-                                    name, field, '; SMTP auth is off when user and password are both empty'
-                                    if name == 'smtp' else ''))
-    return warnings
-
-
-class Backend(object):
-    """Base class: subclasses implement read() and write(), and may refine plan()."""
+class Backend(abc.ABC):
+    """Subclasses implement read() and write(); the hooks below refine plan, compare and report."""
 
     #: shown in diff headers
     layer_name = 'mail settings'
     #: the key order used in diffs
     key_order = MANAGED_KEYS
+    #: the keys update_password on_create keeps when the layer holds a value
+    secret_keys = SECRET_KEYS
+    #: whether read() returns the stored secrets (false for a write-only layer: nothing to carry over)
+    secrets_readable = True
 
     def __init__(self, module, settings):
         self.module = module
@@ -76,13 +57,28 @@ class Backend(object):
         self.extra = {}
 
     # --- what a concrete backend fills in -------------------------------------------------
+    @abc.abstractmethod
     def read(self):
-        """Return the managed keys currently in this layer: key -> value (absent keys left out)."""
-        raise NotImplementedError
+        """Return what this layer holds now: key -> value (absent keys left out)."""
 
+    @abc.abstractmethod
     def write(self, desired):
         """Make the layer hold ``desired`` (key -> value; None means remove the key)."""
-        raise NotImplementedError
+
+    def desired_values(self):
+        """The key map that state=present asks for."""
+        return OrderedDict(self.settings.portal_properties())
+
+    def plan_absent(self, current):
+        """The key map that state=absent asks for: every key the layer holds, removed."""
+        return OrderedDict((key, None) for key in current)
+
+    def check(self, desired):
+        """Refuse, before anything is written (check mode too), a value the layer cannot hold."""
+
+    def before_view(self, current, desired):
+        """The "before" side of the comparison and the diff."""
+        return OrderedDict((key, current.get(key)) for key in desired)
 
     def needs_write(self, before, desired):
         """Whether the layer differs from ``desired``; backends may add reasons of their own."""
@@ -92,29 +88,34 @@ class Backend(object):
         """Whether a change in this layer needs a portal restart to take effect."""
         return self.changed
 
+    def render(self, keymap):
+        """Text of one side of the diff (``keymap`` is already masked)."""
+        return render_keymap(keymap, self.key_order)
+
     # --- shared flow ----------------------------------------------------------------------
     def plan(self, current):
         """The desired key map, given what the layer holds now."""
         if self.params.get('state') == 'absent':
-            return OrderedDict((key, None) for key in current)
-        desired = OrderedDict(self.settings.portal_properties())
-        if self.params.get('update_password') == 'on_create':
-            for key in SECRET_KEYS:
+            return self.plan_absent(current)
+        desired = self.desired_values()
+        if self.params.get('update_password') == 'on_create' and self.secrets_readable:
+            for key in self.secret_keys:
                 if key in desired and current.get(key):
                     desired[key] = current[key]
+        self.check(desired)
         return desired
 
     def run(self):
         current = self.read()
         desired = self.plan(current)
-        self.before = OrderedDict((key, current.get(key)) for key in desired)
+        self.before = self.before_view(current, desired)
         self.after = desired
         self.changed = self.needs_write(self.before, desired)
         if self.changed and not self.module.check_mode:
             self.write(desired)
-        return self.dump()
+        return self.report()
 
-    def dump(self):
+    def report(self):
         after = OrderedDict((key, value) for key, value in self.after.items() if value is not None)
         result = dict(
             changed=self.changed,
@@ -123,10 +124,137 @@ class Backend(object):
         )
         if self.module._diff:
             result['diff'] = dict(
-                before=render_keymap(masked(self.before), self.key_order),
-                after=render_keymap(masked(after), self.key_order),
+                before=self.render(masked(self.before)),
+                after=self.render(masked(after)),
                 before_header='%s (before)' % self.layer_name,
                 after_header='%s (after)' % self.layer_name,
             )
         result.update(self.extra)
         return result
+
+
+class FileBackend(Backend):
+    """A backend that owns one file: ``path`` in ``directory``, its parsed ``document``, whether it ``exists``.
+
+    Hooks: load(path) -> document or None, new_document(), values() -> key map of the
+    document, apply(desired) to the document, to_bytes(), holds_secret(), and optionally
+    prepare_directory(), resolve_target() (under the lock) and should_delete().
+    """
+
+    #: the option that chose the file, named in errors
+    file_option = 'path'
+
+    def __init__(self, module, settings, path=None):
+        super().__init__(module, settings)
+        self.path = None
+        self.directory = None
+        self.document = None
+        self.exists = False
+        if path is not None:
+            self.set_path(os.path.realpath(path))  # a symlink is edited at its target, so the link survives
+
+    def set_path(self, path):
+        self.path = path
+        self.layer_name = path
+        self.directory = os.path.dirname(path)
+
+    # --- hooks ----------------------------------------------------------------------------
+    @abc.abstractmethod
+    def load(self, path):
+        """The parsed document at ``path``, or None when there is no file."""
+
+    @abc.abstractmethod
+    def new_document(self):
+        """An empty document, for a file that does not exist yet."""
+
+    @abc.abstractmethod
+    def values(self):
+        """What the document holds, as the portal reads it: key -> value."""
+
+    @abc.abstractmethod
+    def apply(self, desired):
+        """Change the document so that it holds ``desired``."""
+
+    @abc.abstractmethod
+    def to_bytes(self):
+        """The document as file content."""
+
+    def holds_secret(self):
+        """Whether the file holds a password (others must not read it then)."""
+        return False
+
+    def should_delete(self):
+        """Whether the changed document is to be deleted rather than written."""
+        return False
+
+    def prepare_directory(self):
+        if not os.path.isdir(self.directory):
+            raise BackendError('%s: the directory %s does not exist: create it first or correct %s'
+                               % (self.file_option, self.directory, self.file_option))
+
+    def resolve_target(self):
+        """Choose ``path`` under the directory lock, when it depends on what the directory holds."""
+
+    # --- the flow -------------------------------------------------------------------------
+    def read(self):
+        self.document = self.load(self.path)
+        self.exists = self.document is not None
+        if self.document is None:
+            self.document = self.new_document()
+        return self.values()
+
+    def write(self, desired):
+        self.apply(desired)
+        if self.should_delete():
+            self._delete()
+        else:
+            self._write_file()
+
+    def run(self):
+        self.prepare_directory()
+        with locked(self.directory, enabled=not self.module.check_mode):
+            self.resolve_target()
+            result = super().run()
+            if self.exists:
+                result['changed'] = self._apply_file_attributes(self.path, self.changed)
+                self._warn_about_mode()
+        result['path'] = self.path
+        return result
+
+    def _write_file(self):
+        backup = write_atomically(self.path, self.to_bytes(), self.file_option, prepare=self._prepare_temporary,
+                                  move=lambda tmp_path, path: self.module.atomic_move(tmp_path, path, unsafe_writes=False))
+        if backup:
+            self.extra['backup_file'] = backup
+        self.exists = True
+
+    def _prepare_temporary(self, tmp_path, exists):
+        # Try the owner/group/mode options on the temporary file first: a bad mode or an unknown
+        # owner then fails before the old file is replaced.
+        self._apply_file_attributes(tmp_path, False)
+        if exists and self.params.get('backup'):
+            return self.module.backup_local(self.path)
+        return None
+
+    def _delete(self):
+        if self.params.get('backup') and self.exists:
+            self.extra['backup_file'] = self.module.backup_local(self.path)
+        try:
+            os.unlink(self.path)
+        except OSError as exc:
+            if exc.errno != errno.ENOENT:
+                raise BackendError('%s: cannot remove %s (%s)' % (self.file_option, self.path, exc.strerror))
+        self.exists = False
+
+    def _apply_file_attributes(self, path, changed):
+        """The owner/group/mode options on ``path``; returns whether anything changed."""
+        if not os.path.exists(path):
+            return changed
+        file_args = self.module.load_file_common_arguments(self.params, path=path)
+        return bool(self.module.set_fs_attributes_if_different(file_args, changed))
+
+    def _warn_about_mode(self):
+        mode = stat.S_IMODE(os.stat(self.path).st_mode)
+        if mode & 0o077 and self.holds_secret():
+            self.module.warn('%s holds a password in plain text and is readable by group or others (mode %04o): '
+                             'set mode: "0600"' % (self.path, mode))

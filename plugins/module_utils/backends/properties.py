@@ -5,21 +5,14 @@
 
 """``backend: properties``: the managed keys of portal-ext.properties (or a file it includes)."""
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import os
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.atomic_file import (
-    FileBackend,
-    read_existing,
-    write_atomically,
-)
-from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import BackendError
-from ansible_collections.liferay_ops.mail.plugins.module_utils.properties_file import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.backends.base import FileBackend
+from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import BackendError, PropertiesFileError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.properties import (
     PropertiesDocument,
-    PropertiesFileError,
     encode_value,
+    read_properties_file,
 )
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import MANAGED_KEYS, OPTION_FOR_KEY
 
@@ -33,40 +26,27 @@ def properties_path(params):
     raise BackendError('path: backend properties needs path (or liferay_home) to know which file to edit')
 
 
-def read_properties_document(path):
-    """Parse an existing properties file; None when it does not exist. Errors name the path and the fix."""
-    data = read_existing(path, 'path', 'portal-ext.properties')
-    if data is None:
-        return None
-    try:
-        return PropertiesDocument.from_bytes(data)
-    except PropertiesFileError as exc:
-        raise BackendError('path: %s cannot be parsed as Liferay reads it (%s); fix or re-save the file as UTF-8' % (path, exc))
-
-
 class PropertiesBackend(FileBackend):
     def __init__(self, module, settings):
-        super(PropertiesBackend, self).__init__(module, settings, properties_path(module.params))
-        self.document = None
+        super().__init__(module, settings, properties_path(module.params))
 
-    def read(self):
-        self.document = read_properties_document(self.path)
-        self.exists = self.document is not None
-        if self.document is None:
-            self.document = PropertiesDocument.from_text('')
+    def load(self, path):
+        return read_properties_file(path)
+
+    def new_document(self):
+        return PropertiesDocument.from_text('')
+
+    def values(self):
         # Values as the portal reads them back ($${ as ${), so they compare with what the user gave.
         return dict((key, self.document.get(key, {})) for key in MANAGED_KEYS if self.document.get(key) is not None)
 
-    def plan(self, current):
-        desired = super(PropertiesBackend, self).plan(current)
-        # Refuse, before anything is written (and in check mode too), a value the portal could not read back.
+    def check(self, desired):
         for key, value in desired.items():
             if value is not None:
                 try:
                     encode_value(value)
                 except PropertiesFileError as exc:
-                    raise BackendError('%s: %s; remove the surrounding whitespace' % (OPTION_FOR_KEY.get(key, key), exc))
-        return desired
+                    raise PropertiesFileError('%s: %s; remove the surrounding whitespace' % (OPTION_FOR_KEY.get(key, key), exc))
 
     def needs_write(self, before, desired):
         # reads_as() is false for a key defined twice (the portal merges duplicates into a comma list),
@@ -78,15 +58,13 @@ class PropertiesBackend(FileBackend):
                 return True
         return False
 
-    def write(self, desired):
+    def apply(self, desired):
         for key, value in desired.items():
             if value is None:
                 self.document.remove(key)
             else:
                 for warning in self.document.set(key, value):
                     self.module.warn(warning)
-        backup = write_atomically(self.module, self.path, self.document.to_bytes(), self.exists, 'path',
-                                  backup=self.params.get('backup'))
-        if backup:
-            self.extra['backup_file'] = backup
-        self.exists = True
+
+    def to_bytes(self):
+        return self.document.to_bytes()

@@ -35,13 +35,13 @@ Untouched entries, comments and blank lines are written back byte for byte;
 changed entries keep their indentation and their ``=`` or `` = `` spelling.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import re
 import struct
 import unicodedata
 from collections import OrderedDict, namedtuple
+
+from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import OsgiConfigError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.redact import may_hold_secret
 
 
 SCALAR = 'scalar'
@@ -76,7 +76,7 @@ _INT_RANGES = {
 _JAVA_NAMES = {'X': 'byte', 'S': 'short', 'I': 'int', 'L': 'long', 'F': 'float', 'D': 'double'}
 
 # Java's Character.isWhitespace() is false for the no-break spaces.
-_NOT_JAVA_SPACE = u'\u00a0\u2007\u202f'
+_NOT_JAVA_SPACE = '\u00a0\u2007\u202f'
 # java.util.regex \s, and the characters Java's '.' does not match (no DOTALL).
 _JAVA_S = ' \t\n\x0b\f\r'
 _JAVA_NOT_DOT = '\n\r\u0085\u2028\u2029'
@@ -91,17 +91,6 @@ _ESCAPED_OPENING_RE = re.compile(r'\\+\{')
 _ESCAPED_CLOSING_RE = re.compile(r'\\+\}')
 _SUBST_MARKER = '$__'
 _SUBST_LIMIT = 1000
-
-
-class OsgiConfigError(Exception):
-    """A malformed .config file or an invalid value; never carries a password."""
-
-    def __init__(self, message, line=None):
-        self.line = line
-        self.reason = message
-        if line is not None:
-            message = 'line %d: %s' % (line, message)
-        super(OsgiConfigError, self).__init__(message)
 
 
 class ConfigValue(namedtuple('ConfigValue', ['type_code', 'value', 'kind'])):
@@ -119,23 +108,13 @@ class ConfigValue(namedtuple('ConfigValue', ['type_code', 'value', 'kind'])):
             value = list(value)
         if kind is None:
             kind = ARRAY if isinstance(value, list) else SCALAR
-        return super(ConfigValue, cls).__new__(cls, type_code, value, kind)
+        return super().__new__(cls, type_code, value, kind)
 
     def to_python(self):
         """bool, int, float or str, or a list of them for arrays/collections."""
         if self.kind == SCALAR:
             return _element_to_python(self.type_code, self.value)
         return [_element_to_python(self.type_code, item) for item in self.value]
-
-
-# Free-text attributes that may embed a password (e.g. mail.smtp.proxy.password=... lines).
-_SECRET_TEXT_NAMES = frozenset(('additionaljavamailproperties',))
-
-
-def is_secret_name(name):
-    """Attributes whose values must never appear in messages."""
-    lowered = (name or '').lower()
-    return 'password' in lowered or lowered in _SECRET_TEXT_NAMES
 
 
 def config_string(s):
@@ -259,7 +238,7 @@ def _unencodable(text):
 
 def _shown(name, text):
     """A short quote of a value for messages, or nothing for secrets."""
-    if is_secret_name(name):
+    if may_hold_secret(name):
         return ''
     if len(text) > 40:
         text = text[:37] + '...'
@@ -413,7 +392,7 @@ def unescape_braces(value):
 
 
 def _join_surrogates(text, name, line):
-    if not any(u'\ud800' <= ch <= u'\udfff' for ch in text):
+    if not any('\ud800' <= ch <= '\udfff' for ch in text):
         return text
     try:
         return text.encode('utf-16-le', 'surrogatepass').decode('utf-16-le')
@@ -514,7 +493,7 @@ def _read_list(raw, pos, name, type_code, kind, line):
             ch = raw[pos:pos + 1]
         if ch == closer:
             return items, pos + 1
-        if ch == '':
+        if ch == 'u':
             raise OsgiConfigError('the list of %r is not closed by %r' % (name, closer), line)
         if ch == '"':
             raise OsgiConfigError('missing "," between the elements of %r (Liferay reads the attribute as null)'
@@ -563,7 +542,7 @@ def round_trip_problem(config_value):
 
 # ---------------------------------------------------------------- reading a file
 
-class _Entry(object):
+class _Entry:
     """Where one attribute came from, to write it back untouched or edit it in place."""
     __slots__ = ('leading', 'text', 'value', 'line', 'indent', 'separator')
 
@@ -631,7 +610,7 @@ def parse_config(text):
             text = text.decode('utf-8')
         except UnicodeDecodeError as exc:
             raise OsgiConfigError('the file is not valid UTF-8 (byte %d)' % exc.start)
-    if text.startswith(u'\ufeff'):
+    if text.startswith('\ufeff'):
         raise OsgiConfigError('the file starts with a byte order mark, which Liferay would read as part '
                               'of the first attribute name; save it as UTF-8 without BOM', 1)
     lines = _physical_lines(text)
@@ -701,7 +680,7 @@ def parse_config(text):
     return OsgiConfigDocument._from_parse(header, entries, trailer, newline, unstable)
 
 
-class OsgiConfigDocument(object):
+class OsgiConfigDocument:
     """An ordered set of typed attributes plus the comments at the top of the file.
 
     ``comments``: comment lines before the first attribute (each starting with '#').

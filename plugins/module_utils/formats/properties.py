@@ -55,10 +55,10 @@ Writing choices (so that the portal reads back exactly the value given):
   value raises PropertiesFileError.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import re
+
+from ansible_collections.liferay_ops.mail.plugins.module_utils.atomic_file import read_existing
+from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import PropertiesFileError
 
 DEFAULT_MARKER = '# Mail session, managed by liferay_ops.mail'
 
@@ -72,12 +72,12 @@ _NEWLINE_SPLIT = re.compile(r'(\r\n|\r|\n)')
 # rest of the line, which the Java pattern only accepts without U+0085,
 # U+2028 or U+2029.  The key part "(plain|\\.)*" is written unrolled and the
 # separator without nested quantifiers, which keeps Python's engine fast.
-_KEY_CHARS = u'[^ \\t\\n\\x0b\\x0c\\r\\\\=:]*'
+_KEY_CHARS = '[^ \\t\\n\\x0b\\x0c\\r\\\\=:]*'
 _KEY_SEPARATOR = re.compile(
-    u'(%s(?:\\\\[^\\n\\r\\x85\\u2028\\u2029]%s)*)'
-    u'([ \\t\\n\\x0b\\x0c\\r]*[=:][ \\t\\n\\x0b\\x0c\\r]*|[ \\t\\n\\x0b\\x0c\\r]+)'
+    '(%s(?:\\\\[^\\n\\r\\x85\\u2028\\u2029]%s)*)'
+    '([ \\t\\n\\x0b\\x0c\\r]*[=:][ \\t\\n\\x0b\\x0c\\r]*|[ \\t\\n\\x0b\\x0c\\r]+)'
     % (_KEY_CHARS, _KEY_CHARS))
-_SURROGATE_PAIR = re.compile(u'[\ud800-\udbff][\udc00-\udfff]')
+_SURROGATE_PAIR = re.compile('[\ud800-\udbff][\udc00-\udfff]')
 _HEX4 = re.compile(r'[0-9A-Fa-f]{4}\Z')
 
 _SIMPLE_UNESCAPES = {
@@ -88,13 +88,6 @@ _CHAR_ESCAPES = {
     '\t': '\\t', '\n': '\\n', '\r': '\\r', '\f': '\\f',
     '=': '\\=', ':': '\\:', '#': '\\#', '!': '\\!',
 }
-
-
-class PropertiesFileError(Exception):
-    """A properties file or value that cannot be read or written safely.
-
-    Messages name keys and line numbers, never values (they may be secrets).
-    """
 
 
 def _needs_unicode_escape(char):
@@ -133,12 +126,11 @@ def encode_key(key):
 def encode_value(value):
     """Escape a value so that Liferay reads exactly ``value`` back.
 
-    Returns ``(escaped_text, warnings)``.  Raises PropertiesFileError for a
+    Raises PropertiesFileError for a
     value Liferay cannot read back unchanged (see the module docstring).
     """
     if not isinstance(value, str):
         raise TypeError('a properties value must be a string')
-    warnings = []
     has_comma = ',' in value
     if has_comma and (value[0] <= ' ' or value[-1] <= ' '):
         raise PropertiesFileError(
@@ -163,7 +155,7 @@ def encode_value(value):
             out.append(_unicode_escape(char))
         else:
             out.append(char)
-    return ''.join(out), warnings
+    return ''.join(out)
 
 
 def _java_unescape(raw, keep_escaped_comma, line, key=None):
@@ -205,7 +197,7 @@ def _java_unescape(raw, keep_escaped_comma, line, key=None):
             out.append(_SIMPLE_UNESCAPES.get(escaped, escaped))
         index += 2
     result = ''.join(out)
-    if any(u'\ud800' <= char <= u'\udfff' for char in result):
+    if any('\ud800' <= char <= '\udfff' for char in result):
         # Java joins UTF-16 surrogate pairs written as two \u escapes.
         result = _SURROGATE_PAIR.sub(
             lambda pair: pair.group(0).encode('utf-16-le', 'surrogatepass').decode('utf-16-le'),
@@ -328,7 +320,7 @@ def _join_continuation(lines, index, trimmed):
     return ''.join(parts), index
 
 
-class _Definitions(object):
+class _Definitions:
     """Property definitions in file order, stored column-wise.
 
     Definition ``i`` covers physical lines ``starts[i]`` to ``ends[i]``
@@ -374,7 +366,7 @@ class _Definitions(object):
             match = match_key(trimmed)
             rest = trimmed[match.end():] if match is not None else ''
             if match is None or not rest.isascii() and (
-                    '\x85' in rest or u'\u2028' in rest or u'\u2029' in rest):
+                    '\x85' in rest or '\u2028' in rest or '\u2029' in rest):
                 raw_key = separator = rest = ''
             else:
                 raw_key = match.group(1)
@@ -441,7 +433,7 @@ def _split_text(text):
     return lines, eols
 
 
-class PropertiesDocument(object):
+class PropertiesDocument:
     """A .properties file kept line by line, with an index of its keys.
 
     Lines are never shifted: a removed line becomes None, new keys are
@@ -491,7 +483,7 @@ class PropertiesDocument(object):
 
     @property
     def has_bom(self):
-        return bool(self._lines) and self._lines[0].startswith(u'\ufeff')
+        return bool(self._lines) and self._lines[0].startswith('\ufeff')
 
     # Reading -------------------------------------------------------------
 
@@ -557,11 +549,11 @@ class PropertiesDocument(object):
         """
         self._check_key(key)
         try:
-            encoded_value, warnings = encode_value(value)
+            encoded_value = encode_value(value)
         except PropertiesFileError as exc:
             raise PropertiesFileError('%s: %s' % (key, exc))
-        warnings = list(warnings)
-        if self._first_key == u'\ufeff' + key:
+        warnings = []
+        if self._first_key == '\ufeff' + key:
             warnings.append(
                 'the file starts with a UTF-8 byte order mark, which Liferay reads as part of '
                 'the first key, so its definition of %s is not used' % key)
@@ -695,3 +687,15 @@ def occurrence_counts(text):
     """How many times each key is defined in a file text."""
     document = PropertiesDocument(text)
     return dict((key, document.occurrences(key)) for key in document.keys())
+
+
+def read_properties_file(path, option='path'):
+    """Parse an existing properties file; None when it does not exist. Errors name ``option``, the path and the fix."""
+    data = read_existing(path, option, 'portal-ext.properties')
+    if data is None:
+        return None
+    try:
+        return PropertiesDocument.from_bytes(data)
+    except PropertiesFileError as exc:
+        raise PropertiesFileError('%s: %s cannot be parsed as Liferay reads it (%s); fix or re-save the file as UTF-8'
+                                  % (option, path, exc))

@@ -5,7 +5,7 @@
 
 """A small client for Liferay's JSON web services (``POST /api/jsonws/invoke``).
 
-Everything goes through ``ansible.module_utils.urls.open_url`` with Basic auth sent
+Everything goes through ``ansible.module_utils.urls.Request`` (what ``open_url`` uses) with Basic auth sent
 up front (Liferay 7.4 answers a missing login with 403, never with a challenge, so
 urllib's challenge-driven auth handler would never send the password).
 
@@ -14,9 +14,6 @@ cause and the option to fix. No message ever contains ``api_password`` or a valu
 that was sent in ``unicodeProperties``: every message passes through ``_scrub``.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import http.client
 import json
 import socket
@@ -24,30 +21,19 @@ import ssl
 import time
 from http.cookiejar import CookieJar
 from urllib.error import HTTPError, URLError
-from urllib.parse import quote, urlparse
+from urllib.parse import urlparse
 
-from ansible.module_utils.urls import open_url
+from ansible.module_utils.urls import ConnectionError as AnsibleUrlsConnectionError
+from ansible.module_utils.urls import Request, make_context
 
-try:
-    from ansible.module_utils.urls import Request, make_context
-except ImportError:  # pragma: no cover - ansible-core before 2.16 has no reusable TLS context
-    Request = make_context = None
-
-try:
-    from ansible.module_utils.urls import ConnectionError as AnsibleUrlsConnectionError
-except ImportError:  # pragma: no cover - very old ansible-core
-    AnsibleUrlsConnectionError = ()
-
-from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_options import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.portal.options import (
     DEFAULT_STARTUP_TIMEOUT,
     DEFAULT_TIMEOUT,
     PORTAL_REQUIRED_OPTIONS,
 )
-from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
-    ADVANCED_PROPERTIES,
-    MASK,
-    is_secret_key,
-)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import PortalApiError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.redact import Scrubber, is_secret_key, password_values
+from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import ADVANCED_PROPERTIES
 
 INVOKE_PATH = '/api/jsonws/invoke'
 # Answers of a reverse proxy or servlet container while the portal is still starting.
@@ -61,16 +47,6 @@ _MAX_SERVER_MESSAGE = 300
 GET_COMPANY_BY_WEB_ID = '/company/get-company-by-web-id'
 UPDATE_PREFERENCES = '/company/update-preferences'
 REMOVE_PREFERENCES = '/company/remove-preferences'
-
-
-class PortalApiError(Exception):
-    """A failed portal call. ``message`` is safe to show: it holds no secret."""
-
-    def __init__(self, message, status=None, retriable=False):
-        super(PortalApiError, self).__init__(message)
-        self.message = message
-        self.status = status
-        self.retriable = retriable
 
 
 def normalise_portal_url(url):
@@ -92,26 +68,6 @@ def normalise_portal_url(url):
     return '%s://%s%s' % (parsed.scheme, parsed.netloc, path)
 
 
-def _scrub_variants(value):
-    """A secret in the forms it may take in an echoed message: raw, JSON-escaped, URL-encoded."""
-    variants = set([value])
-    variants.add(json.dumps(value)[1:-1])
-    variants.add(json.dumps(value, ensure_ascii=False)[1:-1])
-    variants.add(quote(value, safe=''))
-    variants.add(quote(value))
-    return [variant for variant in variants if variant]
-
-
-def _advanced_secret_values(text):
-    """Values of password lines inside java.util.Properties text."""
-    values = []
-    for line in (text or '').split('\n'):
-        key, sep, value = line.partition('=')
-        if sep and 'password' in key.lower() and value.strip():
-            values.append(value.strip())
-    return values
-
-
 def sensitive_values(properties):
     """(secrets, echoes) of a unicodeProperties map.
 
@@ -128,7 +84,7 @@ def sensitive_values(properties):
             secrets.append(value)
             continue
         if key == ADVANCED_PROPERTIES:
-            secrets.extend(_advanced_secret_values(value))
+            secrets.extend(password_values(value))
         if len(value) >= _MIN_SCRUB_LENGTH:
             echoes.append(value)
     return secrets, echoes
@@ -160,7 +116,7 @@ def _looks_like_html(content_type, text):
     return 'html' in (content_type or '').lower() or head.startswith('<!doctype') or head.startswith('<html') or head.startswith('<')
 
 
-class _Answer(object):
+class _Answer:
     def __init__(self, status, headers, text):
         self.status = status
         self.headers = headers
@@ -176,7 +132,7 @@ class _Answer(object):
                 pass
 
 
-class PortalClient(object):
+class PortalClient:
     """Client for one portal. Build it from module params or explicit keyword arguments.
 
     ``requests`` counts every HTTP attempt made, retries included.
@@ -191,10 +147,9 @@ class PortalClient(object):
             for key, value in source.items():
                 if key in options and value is not None:
                     options[key] = value
-        self._secrets = []
-        self._echoes = []
-        if options['api_password']:
-            self._remember(self._secrets, [options['api_password']])
+        # Secrets are masked in every message; secrets and echoes in text the portal sends back.
+        self._scrub_secrets = Scrubber([options['api_password']])
+        self._scrub_echoed = Scrubber([options['api_password']])
         for name in PORTAL_REQUIRED_OPTIONS:
             if not options[name]:
                 raise PortalApiError('%s is required to talk to the portal' % name)
@@ -214,8 +169,6 @@ class PortalClient(object):
 
     def _reusable_request(self):
         """One TLS context for all calls: building it re-reads the system CA store (~0.1 s) every time."""
-        if Request is None or make_context is None:
-            return None
         if not self.invoke_url.startswith('https://'):
             # Never used for http://, but urls would otherwise build (and load CAs for) one per call.
             return Request(context=ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT))
@@ -271,22 +224,11 @@ class PortalClient(object):
 
     def _remember_sent(self, properties):
         secrets, echoes = sensitive_values(properties)
-        self._remember(self._secrets, secrets)
-        self._remember(self._echoes, echoes)
-
-    @staticmethod
-    def _remember(bucket, values):
-        for value in values:
-            for variant in _scrub_variants(value):
-                if variant not in bucket:
-                    bucket.append(variant)
-        # Longest first, so a value that contains another is masked whole.
-        bucket.sort(key=len, reverse=True)
+        self._scrub_secrets.add(secrets)
+        self._scrub_echoed.add(secrets + echoes)
 
     def _scrub(self, text, echoed=False):
-        for value in (self._secrets + self._echoes) if echoed else self._secrets:
-            text = text.replace(value, MASK)
-        return text
+        return (self._scrub_echoed if echoed else self._scrub_secrets)(text)
 
     def _post_with_retries(self, body, label):
         deadline = time.monotonic() + self.startup_timeout
@@ -326,10 +268,7 @@ class PortalClient(object):
             cookies=CookieJar(),
         )
         try:
-            if self._request is not None:
-                response = self._request.open('POST', self.invoke_url, **options)
-            else:
-                response = open_url(self.invoke_url, method='POST', **options)
+            response = self._request.open('POST', self.invoke_url, **options)
             try:
                 text = response.read().decode('utf-8', 'replace')
                 return _Answer(response.getcode(), response.headers, text)

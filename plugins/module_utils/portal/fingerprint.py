@@ -21,30 +21,20 @@ to brute-force as a stored password hash. ``update_password: on_create`` compare
 ``public`` only; ``always`` compares ``full``.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import binascii
 import errno
 import hashlib
 import hmac
 import json
 import os
-import tempfile
 from collections import OrderedDict
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - not POSIX
-    fcntl = None
-
-from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
-    MANAGED_KEYS,
-    MASK,
-    SECRET_KEYS,
-    is_secret_key,
-    mask_value,
-)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.atomic_file import locked, write_atomically
+from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import FingerprintError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.portal.client import normalise_portal_url
+from ansible_collections.liferay_ops.mail.plugins.module_utils.portal.options import DEFAULT_WEB_ID
+from ansible_collections.liferay_ops.mail.plugins.module_utils.redact import MASK, is_secret_key, mask_value
+from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import MANAGED_KEYS, SECRET_KEYS
 
 FORMAT = 'liferay_ops.mail/fingerprint'
 VERSION = 1
@@ -53,8 +43,33 @@ ITERATIONS = 150000
 SALT_BYTES = 16
 
 
-class FingerprintError(Exception):
-    """The state file cannot be read or written; the message names the path and the fix."""
+def default_state_file():
+    """One file per user on the node that runs the module; records are keyed by portal and instance."""
+    return os.path.join(os.path.expanduser('~'), '.ansible', 'liferay_ops.mail', 'api-fingerprints.json')
+
+
+def api_scope(params):
+    """The state-file key of one portal instance, from the module's connection options.
+
+    mail_settings records under it and mail_settings_info reads under it, so both must
+    build it here. Raises PortalApiError when portal_url is unusable.
+    """
+    portal_url = normalise_portal_url(params.get('portal_url'))
+    if params.get('company_id') is not None:
+        return '%s|company_id=%d' % (portal_url, int(params['company_id']))
+    return '%s|web_id=%s' % (portal_url, params.get('company_web_id') or DEFAULT_WEB_ID)
+
+
+def other_instance_records(store, scope):
+    """(scope, known values) of every other instance of the same portal recorded in ``store``."""
+    portal = scope.split('|', 1)[0] + '|'
+    return [(other, store.known_values(other)) for other in store.scopes()
+            if other.startswith(portal) and other != scope]
+
+
+def advanced_keys(text):
+    """The key names in advanced-properties text this collection rendered (names are validated: no escapes)."""
+    return set(line.split('=', 1)[0].strip() for line in (text or '').split('\n') if '=' in line)
 
 
 def _is_secret(key, secret_keys):
@@ -100,7 +115,7 @@ def _ordered(keymap):
     return known + sorted(key for key in keymap if key not in MANAGED_KEYS)
 
 
-class FingerprintStore(object):
+class FingerprintStore:
     """Records of applied settings in one JSON file, keyed by scope."""
 
     def __init__(self, path, iterations=ITERATIONS):
@@ -115,7 +130,7 @@ class FingerprintStore(object):
         try:
             with open(self.path, 'rb') as handle:
                 raw = handle.read()
-        except (IOError, OSError) as error:
+        except OSError as error:
             if error.errno == errno.ENOENT:
                 return {'format': FORMAT, 'version': VERSION, 'scopes': {}}
             raise FingerprintError('state_file %s cannot be read (%s): fix its permissions or choose another state_file'
@@ -225,53 +240,24 @@ class FingerprintStore(object):
         """Read-modify-write under an exclusive lock, so parallel tasks on one node do not lose records."""
         directory = os.path.dirname(self.path)
         self._ensure_directory(directory)
-        lock_handle = None
         try:
-            if fcntl is not None:
-                lock_handle = self._open_lock()
-                fcntl.flock(lock_handle.fileno(), fcntl.LOCK_EX)
-            data = self._read_all()
-            change(data['scopes'])
-            self._write_atomic(directory, data)
-        finally:
-            if lock_handle is not None:
-                lock_handle.close()
-
-    def _open_lock(self):
-        try:
-            fd = os.open(self.path + '.lock', os.O_RDWR | os.O_CREAT, 0o600)
-        except (IOError, OSError) as error:
+            with locked(directory):
+                data = self._read_all()
+                change(data['scopes'])
+                text = json.dumps(data, indent=2, sort_keys=False, ensure_ascii=True) + '\n'
+                write_atomically(self.path, text.encode('utf-8'), 'state_file', mode=0o600,
+                                 failure=lambda error, created: self._unwritable(error))
+        except OSError as error:  # the directory cannot be opened for its lock
             raise self._unwritable(error)
-        return os.fdopen(fd, 'r+')
 
     def _ensure_directory(self, directory):
         if os.path.isdir(directory):
             return
         try:
             os.makedirs(directory, 0o700)
-        except (IOError, OSError) as error:
+        except OSError as error:
             if not os.path.isdir(directory):
                 raise self._unwritable(error)
-
-    def _write_atomic(self, directory, data):
-        text = json.dumps(data, indent=2, sort_keys=False, ensure_ascii=True) + '\n'
-        try:
-            fd, temp_path = tempfile.mkstemp(prefix='.%s.' % os.path.basename(self.path), suffix='.tmp', dir=directory)
-        except (IOError, OSError) as error:
-            raise self._unwritable(error)
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, 'w') as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp_path, self.path)
-        except (IOError, OSError) as error:
-            try:
-                os.unlink(temp_path)
-            except OSError:
-                pass
-            raise self._unwritable(error)
 
     def _unwritable(self, error):
         return FingerprintError('state_file %s cannot be written (%s): choose a writable state_file path'

@@ -9,9 +9,6 @@ Kept free of heavy imports: every mail_settings run builds its argument spec fro
 here, while only api (and some osgi_config) runs need portal_api's HTTP stack.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 DEFAULT_WEB_ID = 'liferay.com'
 DEFAULT_TIMEOUT = 30
 DEFAULT_STARTUP_TIMEOUT = 60

@@ -15,8 +15,8 @@ import sys
 import pytest
 import requests
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_api import ApiBackend
-from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import BackendError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.backends.api import ApiBackend
+from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import BackendError
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import MailSettings
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))

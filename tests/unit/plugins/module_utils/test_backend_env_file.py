@@ -9,12 +9,12 @@ __metaclass__ = type
 import pytest
 from hypothesis import given, strategies as st
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.backend_env_file import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.env_file import (
     EnvFile,
     encode_env_value,
     portal_reads,
 )
-from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import BackendError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import BackendError
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
     ADVANCED_PROPERTIES,
     POP_HOST,

@@ -18,8 +18,8 @@ from urllib.parse import quote
 
 import pytest
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils import fingerprint
-from ansible_collections.liferay_ops.mail.plugins.module_utils.fingerprint import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.portal import fingerprint
+from ansible_collections.liferay_ops.mail.plugins.module_utils.portal.fingerprint import (
     FingerprintError,
     FingerprintStore,
 )

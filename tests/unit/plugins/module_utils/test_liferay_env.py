@@ -9,7 +9,7 @@ __metaclass__ = type
 import pytest
 from hypothesis import given, strategies as st
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils import liferay_env
+from ansible_collections.liferay_ops.mail.plugins.module_utils.formats import env_file as liferay_env
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import MANAGED_KEYS
 
 

@@ -12,7 +12,7 @@ from collections import OrderedDict
 import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.osgi_config_file import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.osgi_config import (
     ConfigValue, OsgiConfigDocument, OsgiConfigError, config_bool, config_int, config_long,
     config_string, config_string_array, parse_config, render_entry, render_value, round_trip_problem, same_value,
 )

@@ -19,12 +19,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_api import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.portal.client import (
     PortalApiError,
     PortalClient,
     normalise_portal_url,
 )
-from ansible_collections.liferay_ops.mail.plugins.module_utils.portal_options import portal_argument_spec
+from ansible_collections.liferay_ops.mail.plugins.module_utils.portal.options import portal_argument_spec
 
 API_USER = 'admin@example.com'
 API_PASSWORD = 'Api"Pa55\\wörd/+%'
