@@ -59,6 +59,10 @@ PORTAL_DEFAULTS = OrderedDict((
 INCLUDE_KEY = 'include-and-override'
 
 
+# A bare NAME line of an env file: Docker takes the value from the environment of `docker run` (or Compose).
+PASSTHROUGH_VALUE = '(from the environment of the container runtime)'
+
+
 class Layer:
     """One source of values: its name, where it lives, and the managed keys it sets.
 

@@ -100,32 +100,23 @@ def looks_swapped(server, port):
         return False
 
 
+def _server_spec(securities, default_security, **extra):
+    options = dict(
+        host=dict(type='str', required=True),
+        port=dict(type='int'),
+        security=dict(type='str', choices=list(securities), default=default_security),
+        user=dict(type='str'),
+        password=dict(type='str', no_log=True),
+    )
+    options.update(extra)
+    return dict(type='dict', options=options, required_together=[('user', 'password')])
+
+
 def mail_argument_spec():
     """The ``smtp``/``pop``/``javamail_properties`` options shared by mail_settings and mail_check."""
     return dict(
-        smtp=dict(
-            type='dict',
-            options=dict(
-                host=dict(type='str', required=True),
-                port=dict(type='int'),
-                security=dict(type='str', choices=list(SMTP_SECURITY), default='starttls'),
-                user=dict(type='str'),
-                password=dict(type='str', no_log=True),
-            ),
-            required_together=[('user', 'password')],
-        ),
-        pop=dict(
-            type='dict',
-            options=dict(
-                host=dict(type='str', required=True),
-                port=dict(type='int'),
-                security=dict(type='str', choices=list(POP_SECURITY), default='ssl'),
-                user=dict(type='str'),
-                password=dict(type='str', no_log=True),
-                notifications=dict(type='bool', default=False),
-            ),
-            required_together=[('user', 'password')],
-        ),
+        smtp=_server_spec(SMTP_SECURITY, 'starttls'),
+        pop=_server_spec(POP_SECURITY, 'ssl', notifications=dict(type='bool', default=False)),
         javamail_properties=dict(type='dict', default={}),
     )
 
@@ -269,19 +260,17 @@ class MailSettings:
         """
         keys = OrderedDict()
         keys[MAIL_SESSION_MAIL] = 'true'
-        if self.smtp is not None:
-            keys[SMTP_HOST] = self.smtp['host']
-            keys[SMTP_PORT] = str(self.smtp['port'])
-            keys[SMTP_USER] = self.smtp['user']
-            keys[SMTP_PASSWORD] = self.smtp['password']
-            keys[SMTP_STARTTLS] = 'true' if self.smtp['security'] == 'starttls' else 'false'
-            keys[TRANSPORT_PROTOCOL] = 'smtps' if self.smtp['security'] == 'ssl' else 'smtp'
-        if self.pop is not None:
-            keys[POP_HOST] = self.pop['host']
-            keys[POP_PORT] = str(self.pop['port'])
-            keys[POP_USER] = self.pop['user']
-            keys[POP_PASSWORD] = self.pop['password']
-            keys[STORE_PROTOCOL] = 'pop3s' if self.pop['security'] == 'ssl' else 'pop3'
+        for server, names in ((self.smtp, (SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD)),
+                              (self.pop, (POP_HOST, POP_PORT, POP_USER, POP_PASSWORD))):
+            if server is None:
+                continue
+            for key, field in zip(names, ('host', 'port', 'user', 'password')):
+                keys[key] = str(server[field])
+            if server is self.smtp:
+                keys[SMTP_STARTTLS] = 'true' if server['security'] == 'starttls' else 'false'
+                keys[TRANSPORT_PROTOCOL] = 'smtps' if server['security'] == 'ssl' else 'smtp'
+            else:
+                keys[STORE_PROTOCOL] = 'pop3s' if server['security'] == 'ssl' else 'pop3'
         keys[POP_NOTIFICATIONS] = 'true' if self.pop and self.pop['notifications'] else 'false'
         keys[ADVANCED_PROPERTIES] = render_javamail_properties(self.javamail_properties)
         return keys

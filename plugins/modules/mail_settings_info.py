@@ -13,6 +13,9 @@ description:
     C(LIFERAY_*) environment variables (from an env file or the module's environment) and the state file of
     the C(api) backend of M(liferay_ops.mail.mail_settings) - and returns the managed keys per layer and the
     effective value of each key with the layer it comes from. Secrets are masked.
+  - With O(liferay_home), also reads the OSGi mail configuration of Liferay DXP 2025.Q4+ / Portal 2026
+    (C(MailSettingCompanyConfiguration) C(.config) files in C(<liferay_home>/osgi/configs)) and says which file
+    Liferay uses per instance; see RV(osgi_configuration).
   - Flags the traps - C(mail.session.mail) false (raw mode), a key defined twice, C(${) in a value, ports that
     look swapped, stored preferences (Control Panel or API) that silently override the files, an SMTP user that
     Liferay reads as empty (spaces or the word C(null)), and instances of one portal given different
@@ -167,6 +170,37 @@ raw_mode:
   description: True when C(mail.session.mail) is false, so Liferay hands the raw C(mail.session.*) keys to JavaMail.
   returned: always
   type: bool
+osgi_configuration:
+  description:
+    - The 2025.Q4 mail configuration files in C(<liferay_home>/osgi/configs), the system-wide file first, then the
+      scoped ones, oldest first. Empty when there are none (or without O(liferay_home)).
+    - Liferay uses an instance's most recently updated scoped file as a whole, else the system-wide file.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    path:
+      description: The file.
+      type: str
+    scope:
+      description: V(system) or V(instance).
+      type: str
+    company_id:
+      description: The C(companyId) a scoped file names, else null.
+      type: int
+    web_id:
+      description: The web id a scoped file names with the portable key instead of C(companyId), else null.
+      type: str
+    settings:
+      description: The mail attributes the file sets (C(companyId) too for a scoped file), secrets masked.
+      type: dict
+    wins:
+      description: Whether Liferay uses this file (for a scoped file, its instance; the system-wide file serves every
+        instance without a scoped file).
+      type: bool
+    superseded_by:
+      description: The more recently updated file of the same instance that Liferay uses instead, else null.
+      type: str
 findings:
   description: The traps found, as sentences (also emitted as warnings).
   returned: always

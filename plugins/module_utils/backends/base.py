@@ -137,7 +137,7 @@ class FileBackend(Backend):
     """A backend that owns one file: ``path`` in ``directory``, its parsed ``document``, whether it ``exists``.
 
     Hooks: load(path) -> document or None, new_document(), values() -> key map of the
-    document, apply(desired) to the document, to_bytes(), holds_secret(), and optionally
+    document, holds(key, value), apply(desired) to the document, to_bytes(), holds_secret(), and optionally
     prepare_directory(), resolve_target() (under the lock) and should_delete().
     """
 
@@ -179,6 +179,10 @@ class FileBackend(Backend):
     def to_bytes(self):
         """The document as file content."""
 
+    @abc.abstractmethod
+    def holds(self, key, value):
+        """Whether the document already holds ``key`` as ``value`` in the form this backend writes."""
+
     def holds_secret(self):
         """Whether the file holds a password (others must not read it then)."""
         return False
@@ -196,6 +200,17 @@ class FileBackend(Backend):
         """Choose ``path`` under the directory lock, when it depends on what the directory holds."""
 
     # --- the flow -------------------------------------------------------------------------
+    def needs_write(self, before, desired):
+        # Compared on the document, not on values alone: a key defined twice, or not in the form this
+        # backend writes, is rewritten even when the portal already reads the wanted value.
+        for key, value in desired.items():
+            if value is None:
+                if before.get(key) is not None:
+                    return True
+            elif not self.holds(key, value):
+                return True
+        return False
+
     def read(self):
         self.document = self.load(self.path)
         self.exists = self.document is not None

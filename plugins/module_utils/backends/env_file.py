@@ -65,16 +65,9 @@ class EnvFileBackend(FileBackend):
                     "'env_file: [{path: FILE, format: raw}]' (Compose 2.30+); docker run --env-file and "
                     "kubectl --from-env-file read it as written" % OPTION_FOR_KEY.get(key, key))
 
-    def needs_write(self, before, desired):
-        for key, value in desired.items():
-            if key in self.keep:
-                continue
-            if value is None:
-                if self.document.definitions(key):
-                    return True
-            elif before.get(key) != value or not self.document.is_canonical(key):
-                return True
-        return False
+    def holds(self, key, value):
+        # A kept line stays as it is; any other is rewritten unless it is the one canonical definition.
+        return key in self.keep or (self.document.value(key) == value and self.document.is_canonical(key))
 
     def apply(self, desired):
         for key, value in desired.items():

@@ -186,6 +186,9 @@ class OsgiConfigBackend(FileBackend):
                 # Nothing is written: the value would not reach the mail session as given.
                 raise OsgiConfigError('%s: %s' % (_OPTION_FOR_ATTRIBUTE.get(name, name), exc.reason))
 
+    def holds(self, key, value):
+        return self.values().get(key) == value
+
     def _foreign_attributes(self):
         """Attributes of the file that this module does not manage."""
         ours = set(self.key_order) | _BOOKKEEPING

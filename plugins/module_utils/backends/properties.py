@@ -48,15 +48,10 @@ class PropertiesBackend(FileBackend):
                 except PropertiesFileError as exc:
                     raise PropertiesFileError('%s: %s; remove the surrounding whitespace' % (OPTION_FOR_KEY.get(key, key), exc))
 
-    def needs_write(self, before, desired):
+    def holds(self, key, value):
         # reads_as() is false for a key defined twice (the portal merges duplicates into a comma list),
         # so duplicates are collapsed even when the first value already matches.
-        for key, value in desired.items():
-            if value is None and before.get(key) is not None:
-                return True
-            if value is not None and not self.document.reads_as(key, value):
-                return True
-        return False
+        return self.document.reads_as(key, value)
 
     def apply(self, desired):
         for key, value in desired.items():

@@ -542,17 +542,8 @@ def round_trip_problem(config_value):
 
 # ---------------------------------------------------------------- reading a file
 
-class _Entry:
-    """Where one attribute came from, to write it back untouched or edit it in place."""
-    __slots__ = ('leading', 'text', 'value', 'line', 'indent', 'separator')
-
-    def __init__(self, leading, text, value, line, indent, separator):
-        self.leading = leading
-        self.text = text
-        self.value = value
-        self.line = line
-        self.indent = indent
-        self.separator = separator
+# Where one attribute came from, to write it back untouched or edit it in place.
+_Entry = namedtuple('_Entry', ['leading', 'text', 'value', 'line', 'indent', 'separator'])
 
 
 def _physical_lines(text):
@@ -739,7 +730,8 @@ class OsgiConfigDocument:
         if changed or name not in self.attributes:
             self.attributes[name] = config_value
             if name in self.unstable and name in self._entries:
-                self._entries[name].value = None  # written anew, even with the same meaning
+                # written anew, even with the same meaning
+                self._entries[name] = self._entries[name]._replace(value=None)
             self.unstable.discard(name)
         return changed
 

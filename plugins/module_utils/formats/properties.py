@@ -114,20 +114,25 @@ def encode_key(key):
         elif char == ' ':
             # A trailing "\ " would be trimmed away together with its blank.
             out.append('\\u0020' if index == last else '\\ ')
-        elif char in _CHAR_ESCAPES:
-            out.append(_CHAR_ESCAPES[char])
-        elif _needs_unicode_escape(char):
-            out.append(_unicode_escape(char))
         else:
-            out.append(char)
+            out.append(_escape_char(char))
     return ''.join(out)
+
+
+def _escape_char(char):
+    """A character of a key or value that needs no special handling there, escaped if Commons needs it."""
+    if char in _CHAR_ESCAPES:
+        return _CHAR_ESCAPES[char]
+    if _needs_unicode_escape(char):
+        return _unicode_escape(char)
+    return char
 
 
 def encode_value(value):
     """Escape a value so that Liferay reads exactly ``value`` back.
 
-    Raises PropertiesFileError for a
-    value Liferay cannot read back unchanged (see the module docstring).
+    Raises PropertiesFileError for a value Liferay cannot read back unchanged (see the
+    module docstring).
     """
     if not isinstance(value, str):
         raise TypeError('a properties value must be a string')
@@ -149,12 +154,8 @@ def encode_value(value):
             out.append('\\,')
         elif char == ' ' and (index == 0 or index == last):
             out.append('\\u0020')
-        elif char in _CHAR_ESCAPES:
-            out.append(_CHAR_ESCAPES[char])
-        elif _needs_unicode_escape(char):
-            out.append(_unicode_escape(char))
         else:
-            out.append(char)
+            out.append(_escape_char(char))
     return ''.join(out)
 
 
