@@ -2,7 +2,7 @@
 
 Liferay applies every decoded environment variable with CompositeConfiguration.setProperty
 (EnvPropertiesUtil.loadEnvOverrides), and the text of LIFERAY_PROPS_BY_COMPANY_<id> key by key
-the same way. The env_file backend (plugins/module_utils/backend_env_file.py), the module's
+the same way. The env_file backend (plugins/module_utils/backends/env_file.py), the module's
 read-back (portal_reads) and the simulator (tests/support/liferay_sim/properties.py) must agree
 with what the real library makes of a value.
 """

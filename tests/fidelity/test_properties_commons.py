@@ -2,7 +2,7 @@
 
 Three readers must agree with the real library on the same bytes:
 
-* what the properties backend writes (plugins/module_utils/properties_file.py, PropertiesDocument.set)
+* what the properties backend writes (plugins/module_utils/formats/properties.py, PropertiesDocument.set)
   is read back by Commons exactly as given, or set() refuses it naming the key and nothing changes;
 * the module's own reader (PropertiesDocument.get, used by reads_as and mail_settings_info);
 * the simulator's reader (tests/support/liferay_sim/properties.py).

@@ -5,7 +5,7 @@
 
 """A second, deliberately simple reader of .config files with Liferay's semantics, used only by the tests.
 
-It shares no code with plugins/module_utils/osgi_config_file.py. It follows
+It shares no code with plugins/module_utils/formats/osgi_config.py. It follows
 docs/liferay-model.md §6 the short way: portal-file-install's TypedProperties
 (lines joined at a trailing backslash, each trimmed; comments before the first
 attribute; the first line that does not match the line pattern ends the file),
