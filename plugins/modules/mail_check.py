@@ -420,16 +420,17 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.java_probe import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.base import (
+    LADDER,
+    Redactor,
+)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.java import (
     JavaEngine,
     JavaUnavailable,
     compare,
 )
-
-from ansible_collections.liferay_ops.mail.plugins.module_utils.probe import (
-    LADDER,
-    Redactor,
-    ServerProbe,
+from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.runner import (
+    PROBES,
     run_concurrently,
 )
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
@@ -537,9 +538,9 @@ def main():
     servers = [(kind, server) for kind, server in (('smtp', settings.smtp), ('pop', settings.pop)) if server is not None]
 
     def python_ladder():
-        probes = [ServerProbe(kind, server, timeout=params['timeout'], validate_certs=params['validate_certs'],
-                              ca_path=params['ca_path'], last_step=last, rcpt_probe=rcpt_probe,
-                              test_message=test_message, redactor=redactor)
+        probes = [PROBES[kind](server, timeout=params['timeout'], validate_certs=params['validate_certs'],
+                               ca_path=params['ca_path'], last_step=last, rcpt_probe=rcpt_probe,
+                               test_message=test_message, redactor=redactor)
                   for kind, server in servers]
         # every step is bounded by the timeout; the join limit only guards against a bug
         finished = run_concurrently(probes, timeout=params['timeout'] * (len(LADDER) + 2) + 5)

@@ -6,13 +6,13 @@ import zipfile
 
 import pytest
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils import java_probe
-from ansible_collections.liferay_ops.mail.plugins.module_utils.java_probe import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.probe import java as java_probe
+from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.java import (
     JavaUnavailable, classify_jar, complete_classpath, explain_failure, find_mail_jars, java_major,
     keytool_command, last_java_step, locate_java, parse_setenv, parse_version_output, session_properties,
     with_timeouts,
 )
-from ansible_collections.liferay_ops.mail.plugins.module_utils.java_probe_source import java_source
+from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.java_source import java_source
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import MailSettings
 
 

@@ -9,13 +9,17 @@ import time
 
 import pytest
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.probe import (
+from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.base import (
     MASK,
     Redactor,
-    classify_connect_error,
-    classify_greeting,
+)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.tls import (
     days_left,
     describe_cert_error,
+)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.wire import (
+    classify_connect_error,
+    classify_greeting,
     explain_mismatch,
     printable,
 )

@@ -9,12 +9,12 @@ Discovery (pure functions, unit tested): the portal's ``setenv.sh`` (JAVA_HOME a
 ``-Djavax.net.ssl.*`` / ``-Djdk.tls.*`` options), the JVM and its version, the portal's mail jar
 and the package it holds (``javax.mail`` or ``jakarta.mail``).
 
-Launch: the Java source of java_probe_source.py goes into a private temporary directory (0700)
+Launch: the Java source of java_source.py goes into a private temporary directory (0700)
 that is removed afterwards; Java 11+ runs it as a single source file, older JVMs compile it with
 javac first. Every input, secrets included, goes to the JVM on stdin; the command line holds
 paths only.
 
-Results: the JVM answers with JSON; this module shapes it like probe.ServerProbe's results (same
+Results: the JVM answers with JSON; this module shapes it like base.ServerProbe's results (same
 step names where they apply: tcp, tls, login, rcpt, message) and turns JavaMail/JSSE exceptions
 into causes and fixes (``explain_failure``).
 """
@@ -32,8 +32,9 @@ import time
 import zipfile
 from collections import OrderedDict
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.java_probe_source import CLASS_NAME, java_source
-from ansible_collections.liferay_ops.mail.plugins.module_utils.probe import LADDER, printable
+from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.base import LADDER
+from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.java_source import CLASS_NAME, java_source
+from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.wire import printable
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
     POP_HOST, POP_PASSWORD, POP_PORT, POP_USER, SMTP_HOST, SMTP_PASSWORD, SMTP_PORT,
     SMTP_STARTTLS, SMTP_USER, STORE_PROTOCOL, TRANSPORT_PROTOCOL, MASK, render_javamail_properties,

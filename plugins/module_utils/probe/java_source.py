@@ -5,7 +5,7 @@
 
 """The Java side of mail_check's java engine, shipped as text.
 
-java_probe.py writes it into a private temporary directory, with ``__MAIL__``
+java.py writes it into a private temporary directory, with ``__MAIL__``
 replaced by the package the portal's mail jar holds (``javax.mail`` or
 ``jakarta.mail``), and runs it with the portal's JVM: as a single source file on
 Java 11+, compiled with javac first on Java 8.
@@ -774,13 +774,9 @@ public class LiferayOpsMailProbe {
                     return method.invoke(target, args);
                 }
                 catch (InvocationTargetException e) {
-                    Throwable cause = e.getCause();
+                    Exception cause = unwrap(e);
 
-                    if (cause instanceof RuntimeException) {
-                        throw (RuntimeException)cause;
-                    }
-
-                    throw new RuntimeException(cause);
+                    throw (cause instanceof RuntimeException) ? (RuntimeException)cause : new RuntimeException(cause);
                 }
                 catch (Exception e) {
                     return null;
