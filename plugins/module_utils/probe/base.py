@@ -34,37 +34,30 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.wire import
     CONNECT_MESSAGES, Deadline, LineReader, StepFailed, classify_greeting, connect, explain_mismatch, printable,
     resolve,
 )
+from ansible_collections.liferay_ops.mail.plugins.module_utils.redact import Scrubber
 
 LADDER = ('dns', 'tcp', 'greeting', 'tls', 'capabilities', 'login')
 EXPIRY_WARNING_DAYS = 21
-MASK = '********'
 # A plaintext server greets at once; after this much silence, look for a TLS server on a second connection.
 SILENCE_BEFORE_TLS_SNIFF = 1.0
 
 
-class Redactor(object):
-    """Replaces every known secret (and its base64 forms used by SMTP AUTH) with a mask."""
-
-    def __init__(self, credentials):
-        variants = set()
-        for user, password in credentials:
-            if not password:
-                continue
-            variants.add(password)
-            variants.add(_b64(password))
-            variants.add(_b64('\0%s\0%s' % (user or '', password)))
-            variants.add(_b64('%s\0%s\0%s' % (user or '', user or '', password)))
-        self._variants = sorted((v for v in variants if v), key=len, reverse=True)
-
-    def __call__(self, text):
-        text = '' if text is None else str(text)
-        for variant in self._variants:
-            text = text.replace(variant, MASK)
-        return text
+def auth_forms(user, password):
+    """A password and the base64 forms SMTP AUTH sends it in (LOGIN, PLAIN without and with authzid)."""
+    user = user or ''
+    return [password, _b64(password), _b64('\0%s\0%s' % (user, password)), _b64('%s\0%s\0%s' % (user, user, password))]
 
 
 def _b64(text):
     return base64.b64encode(text.encode('utf-8')).decode('ascii')
+
+
+class Redactor(Scrubber):
+    """redact.Scrubber over the passwords of ``credentials`` ((user, password) pairs) and their AUTH forms."""
+
+    def __init__(self, credentials):
+        super(Redactor, self).__init__(secret for user, password in credentials if password
+                                       for secret in auth_forms(user, password))
 
 
 class ServerProbe(object):

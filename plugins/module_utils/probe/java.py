@@ -32,12 +32,14 @@ import time
 import zipfile
 from collections import OrderedDict
 
+from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import MailError
 from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.base import LADDER
 from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.java_source import CLASS_NAME, java_source
 from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.wire import printable
+from ansible_collections.liferay_ops.mail.plugins.module_utils.redact import is_secret_key, masked
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
     POP_HOST, POP_PASSWORD, POP_PORT, POP_USER, SMTP_HOST, SMTP_PASSWORD, SMTP_PORT,
-    SMTP_STARTTLS, SMTP_USER, STORE_PROTOCOL, TRANSPORT_PROTOCOL, MASK, render_javamail_properties,
+    SMTP_STARTTLS, SMTP_USER, STORE_PROTOCOL, TRANSPORT_PROTOCOL, render_javamail_properties,
 )
 
 # Where Liferay Tomcat bundles keep their libraries, most specific first (relative to liferay_home).
@@ -68,7 +70,7 @@ _VARIABLE_RE = re.compile(r'\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?')
 TIMEOUT_KEYS = ('connectiontimeout', 'timeout', 'writetimeout')
 
 
-class JavaUnavailable(Exception):
+class JavaUnavailable(MailError):
     """No usable JVM or mail jar; the text says what was looked for and how to fix it."""
 
 
@@ -372,11 +374,6 @@ def with_timeouts(properties, protocols, timeout):
     return result, added
 
 
-def masked_properties(properties):
-    return OrderedDict((key, MASK if 'password' in key.lower() and value else value)
-                       for key, value in properties.items())
-
-
 def last_java_step(last):
     """The java ladder's last step for the python ladder's last step."""
     index = LADDER.index(last)
@@ -598,7 +595,7 @@ class JavaEngine(object):
 
     def secrets(self):
         values = [self.option_truststore_password]
-        values += [value for key, value in self.system_properties.items() if 'password' in key.lower()]
+        values += [value for key, value in self.system_properties.items() if is_secret_key(key)]
         return [value for value in values if value]
 
     def prepare(self):
@@ -641,7 +638,7 @@ class JavaEngine(object):
             ('mail_api', self.classpath['api'] if self.classpath else None),
             ('mail_jars', self.classpath['jars'] if self.classpath else []),
             ('setenv', self.setenv['path'] if self.setenv else None),
-            ('system_properties', masked_properties(self.system_properties)),
+            ('system_properties', masked(self.system_properties)),
         ))
 
     def command(self, workdir):
@@ -731,7 +728,7 @@ class JavaEngine(object):
             trust_store_source=jvm.get('trust_store_source'),
             launch='compiled with javac' if self.major < 11 else 'single source file',
             wall_ms=wall_ms,
-            session_properties=masked_properties(properties),
+            session_properties=masked(properties),
             added_timeouts=added,
         )
         return results, facts

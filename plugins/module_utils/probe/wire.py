@@ -19,6 +19,8 @@ import socket
 import threading
 import time
 
+from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import MailError
+
 _PROTOCOL_LABELS = {
     'smtp': 'an SMTP greeting',
     'pop3': 'a POP3 greeting',
@@ -43,7 +45,7 @@ CONNECT_MESSAGES = {
 }
 
 
-class StepFailed(Exception):
+class StepFailed(MailError):
     """A step failed; ``detail`` is a message fit for a user (no secrets, no raw exception text)."""
 
     def __init__(self, detail, **facts):

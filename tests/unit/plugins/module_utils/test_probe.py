@@ -10,7 +10,6 @@ import time
 import pytest
 
 from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.base import (
-    MASK,
     Redactor,
 )
 from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.tls import (
@@ -22,6 +21,9 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.wire import
     classify_greeting,
     explain_mismatch,
     printable,
+)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.redact import (
+    MASK,
 )
 
 
