@@ -132,8 +132,8 @@ def test_diff_and_settings_are_masked(target):
 
 def test_on_create_keeps_the_stored_password(target):
     run(target)
-    result = run(target, update_password='on_create', smtp=dict(host='smtp.example.test', port=587,
-                                                                 user='mailer', password=ROTATED))
+    rotated = dict(host='smtp.example.test', port=587, user='mailer', password=ROTATED)
+    result = run(target, update_password='on_create', smtp=rotated)
     assert not result['changed']
     assert target.stored_password() == PASSWORD
 
