@@ -6,7 +6,7 @@
 """Which values are secret, and how they are masked: one rule set for results, diffs and messages.
 
 * A key (portal property, OSGi attribute, JavaMail property) is secret when its name mentions
-  ``password``.
+  ``password`` or ends in ``secret``.
 * The advanced JavaMail properties are java.util.Properties text: only the values of their
   password lines are secret.
 * A secret in free text (an error message, a server's answer) is replaced in every form it may
@@ -29,8 +29,10 @@ _PASSWORD_LINE_RE = re.compile(r'^(\s*[^=:\s]*password[^=:\s]*\s*[=:\s]\s*)(.+)$
 
 
 def is_secret_key(key):
-    """Whether the value of ``key`` is a secret (both mail passwords, any ``*password*`` name)."""
-    return 'password' in (key or '').lower()
+    """Whether the value of ``key`` is a secret (both mail passwords, any ``*password*`` name, the
+    Microsoft 365 connector's ``clientSecret``)."""
+    lowered = (key or '').lower()
+    return 'password' in lowered or lowered.endswith('secret')
 
 
 def may_hold_secret(key):

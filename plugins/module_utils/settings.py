@@ -86,6 +86,40 @@ OSGI_SECRET_ATTRIBUTES = frozenset(('smtpPassword', 'popPassword'))
 # Ports that belong to the other protocol: a sign the two were swapped (Liferay's own docs do it).
 FOREIGN_PORTS = {'smtp': (110, 995, 143, 993), 'pop': (25, 465, 587)}
 
+# What identifies the server a stored password belongs to: when one of these changes, the password
+# of the old server must not follow to the new one (update_password on_create writes the given one).
+CREDENTIAL_IDENTITY = OrderedDict((
+    (SMTP_PASSWORD, (SMTP_HOST, SMTP_PORT, TRANSPORT_PROTOCOL, SMTP_STARTTLS, SMTP_USER)),
+    (POP_PASSWORD, (POP_HOST, POP_PORT, STORE_PROTOCOL, POP_USER)),
+))
+
+# First-class JavaMail TLS and timeout options of smtp/pop: option -> property name after the prefix.
+TRANSPORT_OPTIONS = OrderedDict((
+    ('tls_protocols', 'ssl.protocols'),
+    ('ssl_trust', 'ssl.trust'),
+    ('connect_timeout', 'connectiontimeout'),
+    ('read_timeout', 'timeout'),
+    ('write_timeout', 'writetimeout'),
+))
+TLS_PROTOCOLS = ('TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3')
+
+# Liferay's Microsoft 365 OAuth2 connector (module mail-outlook-auth-connector-provider).
+MICROSOFT365_PID = 'com.liferay.mail.outlook.auth.connector.provider.internal.configuration.MailOutlookAuthConnectorCompanyConfiguration'
+# Its token provider is registered for these mail.server.name values only.
+MICROSOFT365_HOSTS = {'smtp': 'smtp.office365.com', 'pop': 'outlook.office365.com'}
+MICROSOFT365_SCOPE = 'https://outlook.office365.com/.default'
+MICROSOFT365_TOKEN_URL = 'https://login.microsoftonline.com/%s/oauth2/v2.0/token'
+# option -> attribute of the configuration (clientSecret is a String; booleans are B"...").
+MICROSOFT365_ATTRIBUTES = OrderedDict((
+    ('client_id', 'clientId'),
+    ('client_secret', 'clientSecret'),
+    ('tenant_id', 'tenantId'),
+    ('pop', 'pop3ConnectionEnabled'),
+    ('smtp', 'smtpConnectionEnabled'),
+))
+MICROSOFT365_BOOLEAN_ATTRIBUTES = frozenset(('pop3ConnectionEnabled', 'smtpConnectionEnabled'))
+MICROSOFT365_CREDENTIAL_IDENTITY = OrderedDict((('clientSecret', ('tenantId', 'clientId')),))
+
 _HOSTNAME_RE = re.compile(r'^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_.])?$')
 _IPV6_RE = re.compile(r'^\[?[0-9A-Fa-f:.]+(%[A-Za-z0-9]+)?\]?$')
 _CONTROL_RE = re.compile('[\x00-\x1f\x7f\u0085\u2028\u2029]')
@@ -101,24 +135,97 @@ def looks_swapped(server, port):
 
 
 def _server_spec(securities, default_security, **extra):
+    # user without password is checked in MailSettings: Microsoft 365 (XOAUTH2) and
+    # update_password on_create may leave the password out.
     options = dict(
         host=dict(type='str', required=True),
         port=dict(type='int'),
         security=dict(type='str', choices=list(securities), default=default_security),
         user=dict(type='str'),
         password=dict(type='str', no_log=True),
+        tls_protocols=dict(type='list', elements='str'),
+        ssl_trust=dict(type='list', elements='str'),
+        connect_timeout=dict(type='int'),
+        read_timeout=dict(type='int'),
+        write_timeout=dict(type='int'),
     )
     options.update(extra)
-    return dict(type='dict', options=options, required_together=[('user', 'password')])
+    return dict(type='dict', options=options)
+
+
+def microsoft365_spec():
+    """The ``microsoft365`` option shared by mail_settings and mail_check."""
+    return dict(type='dict', options=dict(
+        client_id=dict(type='str', required=True),
+        client_secret=dict(type='str', required=True, no_log=True),
+        tenant_id=dict(type='str', required=True),
+        smtp=dict(type='bool', default=True),
+        pop=dict(type='bool', default=False),
+    ))
 
 
 def mail_argument_spec():
-    """The ``smtp``/``pop``/``javamail_properties`` options shared by mail_settings and mail_check."""
+    """The ``smtp``/``pop``/``javamail_properties``/``microsoft365`` options shared by mail_settings and mail_check."""
     return dict(
         smtp=_server_spec(SMTP_SECURITY, 'starttls'),
         pop=_server_spec(POP_SECURITY, 'ssl', notifications=dict(type='bool', default=False)),
         javamail_properties=dict(type='dict', default={}),
+        microsoft365=microsoft365_spec(),
     )
+
+
+def javamail_prefix(server, security):
+    """The prefix of the JavaMail properties the protocol of ``server`` ('smtp'/'pop') really reads."""
+    if server == 'smtp':
+        return 'mail.smtps.' if security == 'ssl' else 'mail.smtp.'
+    return 'mail.pop3s.' if security == 'ssl' else 'mail.pop3.'
+
+
+def _validate_transport(name, options):
+    """The first-class TLS/timeout options of server ``name``: option -> text value (validated)."""
+    values = OrderedDict()
+    protocols = options.get('tls_protocols')
+    if protocols is not None:
+        if not protocols:
+            raise SettingsError('%s.tls_protocols' % name, 'is empty: list at least one protocol, e.g. [TLSv1.2, TLSv1.3]')
+        for protocol in protocols:
+            if protocol not in TLS_PROTOCOLS:
+                raise SettingsError('%s.tls_protocols' % name, '%r is not a TLS protocol name JavaMail knows: use %s'
+                                    % (protocol, ', '.join(TLS_PROTOCOLS)))
+        values['tls_protocols'] = ' '.join(protocols)
+    trust = options.get('ssl_trust')
+    if trust is not None:
+        if not trust:
+            raise SettingsError('%s.ssl_trust' % name, 'is empty: list host names, or "*" to trust every host')
+        if '*' in trust and len(trust) > 1:
+            raise SettingsError('%s.ssl_trust' % name, '"*" trusts every host: give it alone, not with host names')
+        for host in trust:
+            if host != '*':
+                _validate_host('%s.ssl_trust' % name, host)
+        values['ssl_trust'] = ' '.join(trust)
+    for option in ('connect_timeout', 'read_timeout', 'write_timeout'):
+        value = options.get(option)
+        if value is not None:
+            if isinstance(value, bool) or int(value) <= 0:
+                raise SettingsError('%s.%s' % (name, option), 'must be a positive number of milliseconds')
+            values[option] = str(int(value))
+    return values
+
+
+def _validate_microsoft365(options):
+    if options is None:
+        return None
+    validated = dict(smtp=bool(options.get('smtp', True)), pop=bool(options.get('pop', False)))
+    for field in ('client_id', 'tenant_id', 'client_secret'):
+        option = 'microsoft365.%s' % field
+        value = options.get(field)
+        if value is None or value == '':
+            raise SettingsError(option, 'must not be empty: copy it from the app registration in Microsoft Entra ID')
+        validated[field] = _validate_text(option, value, secret=field == 'client_secret')
+    if not re.match(r'^[A-Za-z0-9.-]+$', validated['tenant_id']):
+        raise SettingsError('microsoft365.tenant_id', 'is not a tenant ID or domain: give the Directory (tenant) ID '
+                            'of the app registration, e.g. 00000000-0000-0000-0000-000000000000')
+    return validated
 
 
 def _has_control(value):
@@ -215,23 +322,32 @@ def _validate_javamail_properties(properties):
 class MailSettings:
     """Validated, normalised mail settings. Build it with ``from_params``."""
 
-    def __init__(self, smtp, pop, javamail_properties):
+    def __init__(self, smtp, pop, javamail_properties, microsoft365=None):
         self.smtp = smtp
         self.pop = pop
         self.javamail_properties = javamail_properties
+        self.microsoft365 = microsoft365
 
     @classmethod
     def from_params(cls, params):
         """Validate module parameters; raises SettingsError naming the bad option."""
-        smtp = cls._server(params.get('smtp'), 'smtp', SMTP_SECURITY)
-        pop = cls._server(params.get('pop'), 'pop', POP_SECURITY)
+        microsoft365 = _validate_microsoft365(params.get('microsoft365'))
+        # A password may be left out where it is not needed: the connector logs in with a token, and
+        # update_password on_create keeps the one stored (the backends refuse when there is none).
+        optional = params.get('update_password') == 'on_create'
+        smtp = cls._server(params.get('smtp'), 'smtp', SMTP_SECURITY,
+                           optional or bool(microsoft365 and microsoft365['smtp']))
+        pop = cls._server(params.get('pop'), 'pop', POP_SECURITY,
+                          optional or bool(microsoft365 and microsoft365['pop']))
         if pop is not None:
             pop['notifications'] = bool((params.get('pop') or {}).get('notifications'))
         javamail = _validate_javamail_properties(params.get('javamail_properties'))
-        return cls(smtp, pop, javamail)
+        settings = cls(smtp, pop, javamail, microsoft365)
+        settings.transport_properties()  # a conflict with javamail_properties fails here
+        return settings
 
     @staticmethod
-    def _server(options, name, securities):
+    def _server(options, name, securities, password_optional=False):
         if options is None:
             return None
         security = options.get('security') or securities[1 if name == 'smtp' else -1]
@@ -240,7 +356,7 @@ class MailSettings:
         port = _validate_port('%s.port' % name, options.get('port'))
         user = _validate_text('%s.user' % name, options.get('user'))
         password = _validate_text('%s.password' % name, options.get('password'), secret=True)
-        if user and not password:
+        if user and not password and not password_optional:
             raise SettingsError('%s.password' % name, 'is empty while %s.user is set: give the password (or drop user for an unauthenticated server)' % name)
         if password and not user:
             raise SettingsError('%s.user' % name, 'is empty while %s.password is set: give the user name' % name)
@@ -250,7 +366,69 @@ class MailSettings:
             security=security,
             user=user,
             password=password,
+            transport=_validate_transport(name, options),
         )
+
+    def transport_properties(self):
+        """The JavaMail properties of the first-class TLS/timeout options, under the prefix each protocol
+        reads. Raises SettingsError when javamail_properties sets the same key."""
+        properties = OrderedDict()
+        for name in ('smtp', 'pop'):
+            server = getattr(self, name)
+            if server is None:
+                continue
+            prefix = javamail_prefix(name, server['security'])
+            for option, value in server.get('transport', {}).items():
+                key = prefix + TRANSPORT_OPTIONS[option]
+                if key in self.javamail_properties:
+                    raise SettingsError('%s.%s' % (name, option), 'sets the JavaMail property %s, which '
+                                        'javamail_properties.%s sets too: keep one of them' % (key, key))
+                properties[key] = value
+        return properties
+
+    def effective_javamail_properties(self):
+        """javamail_properties with the first-class TLS/timeout properties added: what Liferay is given."""
+        merged = OrderedDict(self.javamail_properties)
+        merged.update(self.transport_properties())
+        return merged
+
+    def microsoft365_problems(self):
+        """(errors, warnings) of the Microsoft 365 connector against the session settings: errors are
+        (option, reason) pairs for settings the connector cannot serve."""
+        errors, warnings = [], []
+        connector = self.microsoft365
+        if connector is None:
+            return errors, warnings
+        if not connector['smtp'] and not connector['pop']:
+            warnings.append('microsoft365.smtp and microsoft365.pop are both false: the connector is configured but '
+                            'Liferay logs in with the passwords')
+        for name, enabled in (('smtp', connector['smtp']), ('pop', connector['pop'])):
+            server = getattr(self, name)
+            if not enabled:
+                continue
+            if server is None:
+                errors.append(('microsoft365.%s' % name, 'is true but %s is not given: give %s.host %s and '
+                               '%s.user (the mailbox)' % (name, name, MICROSOFT365_HOSTS[name], name)))
+                continue
+            if server['host'].lower() != MICROSOFT365_HOSTS[name]:
+                warnings.append('microsoft365.%s: %s.host is %s, but Liferay uses the Microsoft 365 connector only for '
+                                '%s (its token provider is registered for that mail.server.name), so it logs in to %s '
+                                'with %s.password instead' % (name, name, server['host'], MICROSOFT365_HOSTS[name],
+                                                               server['host'], name))
+            if name == 'smtp' and (server['security'] != 'starttls' or server['port'] != 587):
+                errors.append(('smtp.security', 'the Microsoft 365 connector serves protocol smtp only (port 587 with '
+                               'STARTTLS; smtps is not supported): use smtp.port 587 and smtp.security starttls, '
+                               'not %s on %d' % (server['security'], server['port'])))
+            if name == 'pop' and server['security'] != 'ssl':
+                errors.append(('pop.security', 'the Microsoft 365 connector serves protocol pop3s only: use '
+                               'pop.security ssl (port 995)'))
+            if not server['user']:
+                errors.append(('%s.user' % name, 'is empty: with microsoft365 it must be the mailbox the portal '
+                               '%s as (e.g. portal@example.com)' % ('sends' if name == 'smtp' else 'reads')))
+            if server['password']:
+                warnings.append('%s.password is not needed with microsoft365.%s: Liferay logs in with an OAuth2 token; '
+                                'leave the password out so it is not stored' % (name, name))
+        return errors, warnings
 
     def portal_properties(self):
         """The managed keys as Liferay stores them (all values are strings).
@@ -272,12 +450,25 @@ class MailSettings:
             else:
                 keys[STORE_PROTOCOL] = 'pop3s' if server['security'] == 'ssl' else 'pop3'
         keys[POP_NOTIFICATIONS] = 'true' if self.pop and self.pop['notifications'] else 'false'
-        keys[ADVANCED_PROPERTIES] = render_javamail_properties(self.javamail_properties)
+        keys[ADVANCED_PROPERTIES] = render_javamail_properties(self.effective_javamail_properties())
         return keys
 
     def secrets(self):
         """The raw secret values, for callers that must scrub free text."""
-        return [server['password'] for server in (self.smtp, self.pop) if server and server['password']]
+        secrets = [server['password'] for server in (self.smtp, self.pop) if server and server['password']]
+        if self.microsoft365:
+            secrets.append(self.microsoft365['client_secret'])
+        return secrets
+
+    def microsoft365_attributes(self):
+        """The attributes of the connector's configuration (text values), or None without microsoft365."""
+        if self.microsoft365 is None:
+            return None
+        attributes = OrderedDict()
+        for option, attribute in MICROSOFT365_ATTRIBUTES.items():
+            value = self.microsoft365[option]
+            attributes[attribute] = ('true' if value else 'false') if isinstance(value, bool) else value
+        return attributes
 
     def warnings(self, interpolated=True):
         """Sentences for the user. ``interpolated``: the target layer expands ``${...}`` (files do, preferences do not)."""
@@ -296,6 +487,10 @@ class MailSettings:
                 warnings.append('smtp.security starttls on port 465: that port normally expects implicit TLS: use security: ssl')
             if name == 'pop' and server['security'] == 'none' and port == 995:
                 warnings.append('pop.security none on port 995: that port normally expects implicit TLS: use security: ssl')
+            tls_options = [option for option in ('tls_protocols', 'ssl_trust') if option in server.get('transport', {})]
+            if server['security'] == 'none' and tls_options:
+                warnings.append('%s has no effect with %s.security none: there is no TLS'
+                                % (' and '.join('%s.%s' % (name, option) for option in tls_options), name))
             if server['security'] == 'none' and server['password']:
                 warnings.append('%s.password is sent without TLS (%s.security none): use starttls or ssl if the server offers it'
                                 % (name, name))

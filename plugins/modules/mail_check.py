@@ -429,6 +429,7 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.java import
     JavaUnavailable,
     compare,
 )
+from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.oauth import TokenSource, xoauth2_forms
 from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.runner import (
     PROBES,
     run_concurrently,
@@ -464,6 +465,7 @@ def argument_spec():
         java_truststore=dict(type='path'),
         java_truststore_password=dict(type='str', no_log=True),
         java_truststore_type=dict(type='str'),
+        token_url=dict(type='str'),
     )
     return spec
 
@@ -516,6 +518,14 @@ def main():
     engine = params['engine']
     java = None
     engine_note = None
+    connector = settings.microsoft365
+    if connector is not None and engine in ('java', 'both'):
+        module.fail_json(msg='engine %s: the java engine does not check the Microsoft 365 XOAUTH2 login; use engine '
+                         'python or auto (which runs python for microsoft365)' % engine, option='engine', ok=False)
+    if connector is not None and engine == 'auto':
+        engine = 'python'
+        engine_note = ('python engine: microsoft365 is given, and only the python engine requests the OAuth2 token '
+                       'and logs in with XOAUTH2')
     if engine != 'python':
         java = JavaEngine(lambda args, data=None, cwd=None: module.run_command(args, data=data, cwd=cwd,
                                                                                binary_data=True),
@@ -534,13 +544,22 @@ def main():
     credentials = [(server['user'], server['password']) for server in (settings.smtp, settings.pop) if server]
     credentials += [(None, secret) for secret in (java.secrets() if java else ())]
     credentials += [(None, params['java_truststore_password'])] if params['java_truststore_password'] else []
+    credentials += [(None, connector['client_secret'])] if connector else []
     redactor = Redactor(credentials)
     servers = [(kind, server) for kind, server in (('smtp', settings.smtp), ('pop', settings.pop)) if server is not None]
+    oauth = None
+    if connector is not None:
+        users = [server['user'] for server in (settings.smtp, settings.pop) if server]
+        oauth = TokenSource(connector, token_url=params['token_url'], timeout=params['timeout'],
+                            validate_certs=params['validate_certs'], ca_path=params['ca_path'],
+                            on_token=lambda token: redactor.add([form for user in users
+                                                                 for form in xoauth2_forms(user, token)]))
 
     def python_ladder():
         probes = [PROBES[kind](server, timeout=params['timeout'], validate_certs=params['validate_certs'],
                                ca_path=params['ca_path'], last_step=last, rcpt_probe=rcpt_probe,
-                               test_message=test_message, redactor=redactor)
+                               test_message=test_message, redactor=redactor,
+                               oauth=oauth if connector and connector[kind] else None)
                   for kind, server in servers]
         # every step is bounded by the timeout; the join limit only guards against a bug
         finished = run_concurrently(probes, timeout=params['timeout'] * (len(LADDER) + 2) + 5)
@@ -582,6 +601,13 @@ def main():
 
     for warning in settings.warnings():
         module.warn(redactor(warning))
+    if connector is not None:
+        errors, warnings = settings.microsoft365_problems()
+        for option, reason in errors:
+            module.warn(redactor('Liferay\'s Microsoft 365 connector would not serve these settings: %s: %s'
+                                 % (option, reason)))
+        for warning in warnings:
+            module.warn(redactor(warning))
     for warning in python_warnings:
         module.warn(redactor(warning))
     for note in (java.notes if java is not None else ()):
@@ -599,6 +625,9 @@ def main():
     )
     if engine_note:
         output['engine_note'] = redactor(engine_note)
+    if oauth is not None:
+        output['microsoft365'] = dict((key, redactor(value) if isinstance(value, str) else value)
+                                      for key, value in oauth.facts.items())
     if java is not None:
         output['java'] = java_outcome['facts']
     if java is not None and engine == 'both':

@@ -72,8 +72,12 @@ class ServerProbe(object):
     label = None
 
     def __init__(self, settings, timeout=10, validate_certs=True, ca_path=None, last_step='login',
-                 rcpt_probe=None, test_message=None, redactor=None, local_hostname=None):
+                 rcpt_probe=None, test_message=None, redactor=None, local_hostname=None, oauth=None):
         self.host = settings['host']
+        # smtp/pop tls_protocols, connect_timeout, read_timeout (MailSettings: option -> text)
+        self.transport = settings.get('transport') or {}
+        # a TokenSource (probe/oauth.py) when the login is XOAUTH2 with Microsoft 365
+        self.oauth = oauth
         self.port = settings['port']
         self.security = settings['security']
         self.user = settings.get('user') or ''
@@ -164,9 +168,16 @@ class ServerProbe(object):
             wanted += self.steps_after_login()
         return wanted
 
+    def step_timeout(self, name):
+        """The time limit of one step: ``timeout``, or less where connect_timeout / read_timeout (ms) say so,
+        as JavaMail would give up."""
+        option = 'connect_timeout' if name == 'tcp' else None if name == 'dns' else 'read_timeout'
+        limit = self.transport.get(option) if option else None
+        return min(self.timeout, int(limit) / 1000.0) if limit else self.timeout
+
     def _step(self, name, func):
         started = time.monotonic()
-        deadline = Deadline(self.timeout)
+        deadline = Deadline(self.step_timeout(name))
         record = dict(name=name, ok=False)
         try:
             outcome = func(deadline)
@@ -175,7 +186,7 @@ class ServerProbe(object):
             record['detail'] = self.redact(exc.detail)
             raise StepFailed(record['detail'])
         except socket.timeout:
-            record['detail'] = self._label('no answer within %s s during %s' % (self.timeout, name))
+            record['detail'] = self._label('no answer within %s s during %s' % (self.step_timeout(name), name))
             raise StepFailed(record['detail'])
         except ssl.SSLError as exc:
             record['detail'] = self._label('TLS error during %s: %s' % (name, self.redact(printable(exc.reason or 'unknown'))))
@@ -237,7 +248,7 @@ class ServerProbe(object):
         return 'connected to %s port %d' % (sockaddr[0], self.port), dict(attempts=attempts, address=sockaddr[0])
 
     def _context(self):
-        return make_context(self.validate_certs, self.ca_path)
+        return make_context(self.validate_certs, self.ca_path, self.transport.get('tls_protocols'))
 
     def _tls_facts(self, tls_sock):
         details = tls_details(tls_sock, self.validate_certs)

@@ -347,7 +347,7 @@ def session_properties(settings):
     properties['mail.%s.starttls.enable' % transport] = keys.get(SMTP_STARTTLS) or 'true'
     properties['mail.%s.user' % transport] = user
     # the advanced properties (ADVANCED_PROPERTIES, the same mapping as text) go on top
-    properties.update(settings.javamail_properties)
+    properties.update(settings.effective_javamail_properties())
     return properties
 
 

@@ -9,7 +9,10 @@ pop3 or pop3s (pop.security none or ssl), so there is no upgrade to TLS here."""
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import base64
+
 from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.base import ServerProbe
+from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.oauth import TokenError, xoauth2_string
 from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.wire import StepFailed, printable
 
 
@@ -51,12 +54,15 @@ class PopProbe(ServerProbe):
         return 'CAPA: %s' % ', '.join(names), facts
 
     def authenticate(self, deadline):
-        reply = self._command(deadline, b'USER ' + self.user.encode('utf-8'))
-        if reply.startswith(b'+OK'):
-            reply = self._command(deadline, b'PASS ' + self.password.encode('utf-8'))
-        if not reply.startswith(b'+OK'):
-            raise StepFailed(self._label('the server rejected pop.user %s and its password (%s)'
-                                         % (self.user, printable(reply))), reason='auth')
+        if self.oauth is not None:
+            self._xoauth2(deadline)
+        else:
+            reply = self._command(deadline, b'USER ' + self.user.encode('utf-8'))
+            if reply.startswith(b'+OK'):
+                reply = self._command(deadline, b'PASS ' + self.password.encode('utf-8'))
+            if not reply.startswith(b'+OK'):
+                raise StepFailed(self._label('the server rejected pop.user %s and its password (%s)'
+                                             % (self.user, printable(reply))), reason='auth')
         reply = self._command(deadline, b'STAT')
         parts = reply.split()
         facts = dict(user=self.user)
@@ -65,6 +71,20 @@ class PopProbe(ServerProbe):
             facts.update(messages=int(parts[1]), octets=int(parts[2]) if parts[2].isdigit() else None)
             text += ', %d messages in the mailbox' % facts['messages']
         return text, facts
+
+    def _xoauth2(self, deadline):
+        """Microsoft 365: AUTH XOAUTH2, the server's "+" continuation, then the base64 XOAUTH2 string."""
+        try:
+            token = self.oauth.get()
+        except TokenError as exc:
+            raise StepFailed(self._label('microsoft365 %s' % exc.message), stage='token', **self.oauth.facts)
+        reply = self._command(deadline, b'AUTH XOAUTH2')
+        if reply.startswith(b'+') and not reply.startswith(b'+OK'):
+            blob = base64.b64encode(xoauth2_string(self.user, token).encode('utf-8'))
+            reply = self._command(deadline, blob)
+        if not reply.startswith(b'+OK'):
+            raise StepFailed(self._label('the server refused the XOAUTH2 login of %s (%s)' % (self.user, printable(reply))),
+                             reason='auth', stage='pop', mechanism='XOAUTH2')
 
     def goodbye(self):
         if self.lines is not None:

@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.base import ServerProbe
+from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.oauth import TokenError, xoauth2_string
 from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.tls import describe_cert_error
 from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.wire import StepFailed, printable
 
@@ -100,6 +101,8 @@ class SmtpProbe(ServerProbe):
 
     def authenticate(self, deadline):
         smtp = self._session(deadline)
+        if self.oauth is not None:
+            return self._xoauth2(smtp, deadline)
         if not smtp.has_extn('auth'):
             raise StepFailed(self._label('the server does not offer AUTH, so smtp.user cannot log in: '
                                          'drop smtp.user/password if it relays without login, or check smtp.security'))
@@ -111,6 +114,30 @@ class SmtpProbe(ServerProbe):
         except smtplib.SMTPException as exc:
             raise StepFailed(self._label('login failed: %s' % self._describe(exc)))
         return 'logged in as %s' % self.user, dict(user=self.user)
+
+    def _xoauth2(self, smtp, deadline):
+        """Microsoft 365: a client-credentials token from microsoft365.token_url, then AUTH XOAUTH2."""
+        try:
+            token = self.oauth.get()
+        except TokenError as exc:
+            raise StepFailed(self._label('microsoft365 %s' % exc.message), stage='token', **self.oauth.facts)
+        deadline.arm(smtp.sock)
+        mechanisms = smtp.esmtp_features.get('auth', '').upper().split()
+        if 'XOAUTH2' not in mechanisms:
+            raise StepFailed(self._label('the server does not offer AUTH XOAUTH2 (it offers %s), so Liferay\'s '
+                                         'Microsoft 365 connector cannot log in here' % (' '.join(mechanisms) or 'no AUTH')),
+                             stage='smtp', mechanism='XOAUTH2')
+        initial = xoauth2_string(self.user, token)
+        try:
+            smtp.auth('XOAUTH2', lambda challenge=None: initial if challenge is None else '', initial_response_ok=True)
+        except smtplib.SMTPAuthenticationError as exc:
+            raise StepFailed(self._label('the server refused the XOAUTH2 login of %s with a token from %s (%d %s): '
+                                         'check that the app has the Exchange Online permission and that its service '
+                                         'principal may use this mailbox' % (self.user, self.oauth.url, exc.smtp_code,
+                                                                             printable(exc.smtp_error))),
+                             reason='auth', stage='smtp', mechanism='XOAUTH2')
+        return ('logged in as %s with XOAUTH2 (token from %s)' % (self.user, self.oauth.url),
+                dict(user=self.user, mechanism='XOAUTH2', token_url=self.oauth.url))
 
     def steps_after_login(self):
         if self.test_message:

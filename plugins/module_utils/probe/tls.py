@@ -19,16 +19,28 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.wire import
 )
 
 
-def make_context(validate_certs, ca_path=None):
-    """A client context: verified with the default policy, or unverified when asked for."""
+_TLS_VERSIONS = {'TLSv1': 'TLSv1', 'TLSv1.1': 'TLSv1_1', 'TLSv1.2': 'TLSv1_2', 'TLSv1.3': 'TLSv1_3'}
+
+
+def make_context(validate_certs, ca_path=None, protocols=None):
+    """A client context: verified with the default policy, or unverified when asked for.
+
+    ``protocols``: the TLS versions allowed (smtp/pop ``tls_protocols``, space-separated as JavaMail's
+    ``ssl.protocols``); the context is bounded to the lowest and highest of them.
+    """
     if not validate_certs:
         context = ssl.create_default_context()
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
-        return context
-    if ca_path and os.path.isdir(ca_path):
-        return ssl.create_default_context(capath=ca_path)
-    return ssl.create_default_context(cafile=ca_path)
+    elif ca_path and os.path.isdir(ca_path):
+        context = ssl.create_default_context(capath=ca_path)
+    else:
+        context = ssl.create_default_context(cafile=ca_path)
+    versions = [getattr(ssl.TLSVersion, _TLS_VERSIONS[name]) for name in (protocols or '').split() if name in _TLS_VERSIONS]
+    if versions:
+        context.minimum_version = min(versions)
+        context.maximum_version = max(versions)
+    return context
 
 
 def describe_cert_error(exc, host, ca_path):

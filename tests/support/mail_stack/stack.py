@@ -16,6 +16,11 @@ from .users import DEFAULT_USER, default_users_file, read_users
 SUPPORT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SMTP_PORTS = ('submission', 'smtps', 'plain', 'smtps_other', 'blackhole')
 POP_PORTS = ('pop3', 'pop3s')
+# The Microsoft 365 stand-in: an OAuth2 token endpoint and a submission port that takes AUTH XOAUTH2.
+OAUTH_PORTS = ('oauth_submission', 'token')
+OAUTH_TENANT = '11111111-2222-3333-4444-555555555555'
+OAUTH_CLIENT_ID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee'
+OAUTH_CLIENT_SECRET = 'Stack~Cl1ent.S3cret-value'
 READY_TIMEOUT = 20
 START_ATTEMPTS = 5
 
@@ -98,11 +103,14 @@ def start(directory, users_file=None, with_dovecot=True):
 
 
 def _start_once(directory, users, tls, binary, reason):
-    numbers = free_ports(len(SMTP_PORTS) + len(POP_PORTS))
-    ports = dict(zip(SMTP_PORTS + POP_PORTS, numbers))
+    numbers = free_ports(len(SMTP_PORTS) + len(POP_PORTS) + len(OAUTH_PORTS))
+    ports = dict(zip(SMTP_PORTS + POP_PORTS + OAUTH_PORTS, numbers))
+    oauth = dict(submission=ports['oauth_submission'], token_port=ports['token'], tenant_id=OAUTH_TENANT,
+                 client_id=OAUTH_CLIENT_ID, client_secret=OAUTH_CLIENT_SECRET,
+                 token_url='http://127.0.0.1:%d/%s/oauth2/v2.0/token' % (ports['token'], OAUTH_TENANT))
     state = dict(dir=directory, host='127.0.0.1', ca=tls['ca'], users=users, default_user=DEFAULT_USER,
                  smtp=dict((name, ports[name]) for name in SMTP_PORTS), pop=None, pop_reason=reason,
-                 other_cert_name='mail.other-name.test', smtp_pid=None, dovecot=None)
+                 other_cert_name='mail.other-name.test', smtp_pid=None, dovecot=None, oauth=oauth)
 
     if binary:
         runtime = dovecot.make_runtime_dir()
@@ -121,7 +129,7 @@ def _start_once(directory, users, tls, binary, reason):
     smtp_config = os.path.join(directory, 'smtp.json')
     with open(smtp_config, 'w', encoding='utf-8') as handle:
         json.dump(dict(ports=ports, tls=tls, users=users, mail_root=mail_root, mail_owner=owner,
-                       ready_file=ready_file), handle)
+                       ready_file=ready_file, oauth=oauth), handle)
     os.chmod(smtp_config, 0o600)
     # write the state first, so that "stop" can clean up after a failed start
     _write_state(directory, state)

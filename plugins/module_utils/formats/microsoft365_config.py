@@ -1,0 +1,110 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the liferay_ops.mail project
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The ``.config`` files of Liferay's Microsoft 365 OAuth2 connector.
+
+The connector (module ``com.liferay.mail.outlook.auth.connector.provider``) reads the
+company-scoped configuration
+``com.liferay.mail.outlook.auth.connector.provider.internal.configuration.MailOutlookAuthConnectorCompanyConfiguration``
+through ``ConfigurationProvider.getCompanyConfiguration``: the instance's factory
+configuration (``<PID>.scoped~<name>.config`` holding ``companyId=L"<id>"``) if there is
+one, else the system-wide ``<PID>.config``, else the defaults (both switches off).
+Attributes: ``clientId``, ``clientSecret``, ``tenantId`` (String), ``pop3ConnectionEnabled``,
+``smtpConnectionEnabled`` (boolean). The files are read and written as portal-file-install
+does (formats/osgi_config.py), like those of the mail settings (formats/mail_config.py).
+"""
+
+import glob
+import os
+
+from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.mail_config import (
+    COMPANY_ID,
+    company_of,
+    read_config_file,
+)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.osgi_config import (
+    SCALAR,
+    config_bool,
+    config_long,
+    config_string,
+    render_value,
+)
+from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
+    MICROSOFT365_ATTRIBUTES,
+    MICROSOFT365_BOOLEAN_ATTRIBUTES,
+    MICROSOFT365_PID,
+)
+
+SYSTEM_FILE = MICROSOFT365_PID + '.config'
+SCOPED_PREFIX = MICROSOFT365_PID + '.scoped~'
+ATTRIBUTES = tuple(MICROSOFT365_ATTRIBUTES.values())
+# attribute -> the option of mail_settings it comes from
+OPTION_FOR_ATTRIBUTE = dict((attribute, 'microsoft365.%s' % option) for option, attribute in MICROSOFT365_ATTRIBUTES.items())
+
+
+def scoped_name(company_id):
+    """The file name this collection gives an instance's configuration."""
+    return '%s%d.config' % (SCOPED_PREFIX, int(company_id))
+
+
+def _update_order(path):
+    try:
+        return (os.stat(path).st_mtime_ns, os.path.basename(path))
+    except OSError:
+        return (0, os.path.basename(path))
+
+
+def scoped_files_for(directory, company_id):
+    """The scoped connector files in ``directory`` whose companyId is ``company_id``, the one Liferay uses last."""
+    found = []
+    pattern = os.path.join(glob.escape(directory), glob.escape(SCOPED_PREFIX) + '*.config')
+    for path in sorted(glob.glob(pattern), key=_update_order):
+        document = read_config_file(path)
+        if document is not None and company_of(document) == int(company_id):
+            found.append(path)
+    return found
+
+
+def attribute_text(name, value):
+    """The meaning Liferay gets from one attribute, as text ('true'/'false' for the switches)."""
+    if value is None:
+        return None
+    text = value.value if value.kind == SCALAR else render_value(value)
+    if name in MICROSOFT365_BOOLEAN_ATTRIBUTES and value.kind == SCALAR:
+        return 'true' if text.strip().lower() == 'true' else 'false'
+    if name == COMPANY_ID and value.kind == SCALAR:
+        return text.strip()
+    return text
+
+
+def attribute_values(document):
+    """name -> text of companyId and the connector's attributes held by ``document``."""
+    values = {}
+    for name in (COMPANY_ID,) + ATTRIBUTES:
+        text = attribute_text(name, document.get(name))
+        if text is not None:
+            values[name] = text
+    return values
+
+
+def config_value(name, text):
+    """The typed value written for one attribute: B"true" for the switches, L"<id>" for companyId."""
+    if name in MICROSOFT365_BOOLEAN_ATTRIBUTES:
+        return config_bool(text == 'true')
+    if name == COMPANY_ID:
+        return config_long(int(text))
+    return config_string(text)
+
+
+def connector_file_for(directory, company_id=None):
+    """(path, document) of the configuration that applies to ``company_id`` (system-wide when None),
+    or (None, None) when there is none."""
+    if company_id is not None:
+        scoped = scoped_files_for(directory, company_id)
+        if scoped:
+            return scoped[-1], read_config_file(scoped[-1])
+    path = os.path.join(directory, SYSTEM_FILE)
+    document = read_config_file(path)
+    return (path, document) if document is not None else (None, None)
