@@ -9,42 +9,8 @@ import time
 import pytest
 
 from mailstack_fixtures import require_pop
-from playbook import run_module, run_playbook, write_playbook
-
-MODULE = 'liferay_ops.mail.mail_check'
-HOST = '127.0.0.1'
-USER = 'joe.bloggs'
-
-
-def password(stack):
-    return stack['users'][USER]
-
-
-def smtp(stack, port_name, security, **extra):
-    options = dict(host=HOST, port=stack['smtp'][port_name], security=security, user=USER, password=password(stack))
-    options.update(extra)
-    return options
-
-
-def pop(stack, port_name, security, **extra):
-    options = dict(host=HOST, port=stack['pop'][port_name], security=security, user=USER, password=password(stack))
-    options.update(extra)
-    return options
-
-
-def check(tmp_path, args, **kwargs):
-    run = run_module(tmp_path, MODULE, args, **kwargs)
-    assert run.result is not None, run.output
-    return run, run.result
-
-
-def failed(result):
-    # ansible-core 2.21's json callback reports the outcome as _status; older ones set failed
-    return result.get('failed') is True or result.get('_status') == 'failed'
-
-
-def steps(server_result):
-    return dict((step['name'], step) for step in server_result['steps'])
+from mail_check_calls import HOST, MODULE, USER, check, failed, password, pop, smtp, steps
+from playbook import run_playbook, write_playbook
 
 
 def pop_messages(stack):

@@ -12,12 +12,9 @@ import time
 import pytest
 
 from mailstack_fixtures import require_pop
-from playbook import run_module
+from mail_check_calls import check, failed, password, pop, smtp, steps
 from system_deps import skip_missing
 
-MODULE = 'liferay_ops.mail.mail_check'
-HOST = '127.0.0.1'
-USER = 'joe.bloggs'
 DEBIAN_MAIL_JAR = '/usr/share/java/javax.mail.jar'
 STORE_PASSWORD = 'store-secret-4711'
 
@@ -39,36 +36,6 @@ def jdk():
     if not os.path.exists(DEBIAN_MAIL_JAR):
         skip_missing('javamail', '%s is missing (apt-get install libmail-java)' % DEBIAN_MAIL_JAR)
     return home
-
-
-def password(stack):
-    return stack['users'][USER]
-
-
-def smtp(stack, port_name, security, **extra):
-    options = dict(host=HOST, port=stack['smtp'][port_name], security=security, user=USER, password=password(stack))
-    options.update(extra)
-    return options
-
-
-def pop(stack, port_name, security, **extra):
-    options = dict(host=HOST, port=stack['pop'][port_name], security=security, user=USER, password=password(stack))
-    options.update(extra)
-    return options
-
-
-def check(tmp_path, args, **kwargs):
-    run = run_module(tmp_path, MODULE, args, **kwargs)
-    assert run.result is not None, run.output
-    return run, run.result
-
-
-def failed(result):
-    return result.get('failed') is True or result.get('_status') == 'failed'
-
-
-def steps(server_result):
-    return dict((step['name'], step) for step in server_result['steps'])
 
 
 @pytest.fixture
