@@ -37,8 +37,21 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.mail_conf
     scoped_files,
     web_id_of,
 )
-from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.properties import read_properties_file
+from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.properties import read_properties_file, split_list
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import MANAGED_KEYS
+from ansible_collections.liferay_ops.mail.plugins.module_utils.surface import (
+    BLACKLIST_DEFAULT,
+    JNDI_NAME,
+    SEND_BLACKLIST,
+    SENDER_ADDRESS,
+    SENDER_DEFAULTS,
+    SENDER_NAME,
+)
+
+# Keys read besides the mail session's: the default sender, the JNDI session and the send blacklist
+# (findings.py reports on them; docs/liferay-model.md §10).
+INFO_KEYS = (SENDER_NAME, SENDER_ADDRESS, JNDI_NAME, SEND_BLACKLIST)
+READ_KEYS = MANAGED_KEYS + INFO_KEYS
 
 # portal.properties defaults for the managed keys (docs/liferay-model.md §1).
 PORTAL_DEFAULTS = OrderedDict((
@@ -55,6 +68,8 @@ PORTAL_DEFAULTS = OrderedDict((
     ('mail.session.mail.store.protocol', 'pop3'),
     ('mail.session.mail.transport.protocol', 'smtp'),
 ))
+PORTAL_DEFAULTS.update(SENDER_DEFAULTS)
+PORTAL_DEFAULTS[SEND_BLACKLIST] = ','.join(BLACKLIST_DEFAULT)
 
 INCLUDE_KEY = 'include-and-override'
 
@@ -77,6 +92,17 @@ class Layer:
         self.duplicates = list(duplicates)
         self.unread = unread
         self.passthrough = list(passthrough)
+        #: keys whose value Liferay splits at commas and trims, so it reads something else than written
+        self.altered = []
+        #: env file keys defined on more than one line (Docker passes the last one)
+        self.overridden = []
+
+
+def list_altered(text):
+    """Whether Commons Configuration turns ``text`` (one definition, unescaped) into a list whose merged form
+    differs from it: split at unescaped commas, pieces trimmed (docs/liferay-model.md §1.4)."""
+    pieces = split_list(text)
+    return len(pieces) > 1 and ','.join(pieces) != text
 
 
 def _expand(path, liferay_home):
@@ -93,9 +119,10 @@ def properties_chain(path, liferay_home, seen=None):
     document = read_properties_file(path)
     if document is None:
         return []
-    values = OrderedDict((key, document.get(key)) for key in MANAGED_KEYS if document.get(key) is not None)
+    values = OrderedDict((key, document.get(key)) for key in READ_KEYS if document.get(key) is not None)
     duplicates = [key for key in values if document.occurrences(key) > 1]
     layers = [Layer(os.path.basename(path), path, values, duplicates)]
+    layers[0].altered = [key for key in values if any(list_altered(text) for text in document.written(key))]
     includes = document.get(INCLUDE_KEY)
     for include in (includes.split(',') if includes else []):
         include = _expand(include.strip(), liferay_home)
@@ -134,19 +161,25 @@ def _locate(include, liferay_home):
 
 def env_layer(variables, location):
     """The managed keys among ``variables`` (name -> raw text, None for a bare NAME line of an env file)."""
-    overrides = mail_overrides(variables, MANAGED_KEYS)
+    overrides = mail_overrides(variables, READ_KEYS)
     # Shown as the portal reads them (both list splits undone), like the properties layers.
     values = OrderedDict()
     passthrough = []
-    for key in MANAGED_KEYS:
+    altered = []
+    for key in READ_KEYS:
         if key in overrides:
             raw = overrides[key][1]
             if raw is None:
                 passthrough.append(key)
                 values[key] = PASSTHROUGH_VALUE
             else:
-                values[key] = ','.join(value_pieces(raw))
-    return Layer('environment', location, values, passthrough=passthrough)
+                pieces = value_pieces(raw)
+                values[key] = ','.join(pieces)
+                if len(pieces) > 1 and values[key] != raw:
+                    altered.append(key)
+    layer = Layer('environment', location, values, passthrough=passthrough)
+    layer.altered = altered
+    return layer
 
 
 def env_file_layer(path):
@@ -154,7 +187,10 @@ def env_file_layer(path):
     document = read_env_file(path)
     if document is None:
         raise EnvFileError('env_file: cannot read %s (it does not exist)' % path)
-    return env_layer(document.variables(), path)
+    layer = env_layer(document.variables(), path)
+    # Two lines for one key (or two names decoding to it): Docker passes the last, the others are dead text.
+    layer.overridden = [key for key in layer.values if len(document.definitions(key)) > 1]
+    return layer
 
 
 class OsgiFile:

@@ -104,6 +104,11 @@ options:
       - The state file of the C(api) backend. Defaults to C(~/.ansible/liferay_ops.mail/api-fingerprints.json)
         of the user running the module, as in M(liferay_ops.mail.mail_settings). Needs O(portal_url).
     type: path
+  test_recipient:
+    description:
+      - An address test messages go to (for example the role's C(mail_session_test_recipient)). A finding says when
+        it is on the send blacklist, where Liferay drops mail without an error.
+    type: str
   control_panel_used:
     description:
       - Say that someone saved the Control Panel mail form (or the api backend was used). Stored preferences then
@@ -214,6 +219,8 @@ from collections import OrderedDict
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import MailError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.findings import osgi_findings as extra_osgi_findings
+from ansible_collections.liferay_ops.mail.plugins.module_utils.findings import portal_findings, system_configuration
 from ansible_collections.liferay_ops.mail.plugins.module_utils.layers import (
     Layer,
     env_file_layer,
@@ -233,6 +240,7 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.portal.options im
 from ansible_collections.liferay_ops.mail.plugins.module_utils.redact import is_secret_key, mask_value, masked
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
     ADVANCED_PROPERTIES,
+    MANAGED_KEYS,
     POP_PORT,
     SMTP_PORT,
     SMTP_USER,
@@ -292,8 +300,10 @@ def read_layers(module):
 
 def findings(layers, effective, params):
     found = []
-    set_anywhere = [key for layer in layers for key in layer.values]
-    if effective['mail.session.mail'][0].strip().lower() != 'true' and set_anywhere:
+    # Only the mail session keys count: a sender or a JNDI name alone is no raw-mode session.
+    set_anywhere = [key for layer in layers for key in layer.values if key in MANAGED_KEYS]
+    jndi = effective.get('mail.session.jndi.name', ('', ''))[0].strip()
+    if effective['mail.session.mail'][0].strip().lower() != 'true' and set_anywhere and not jndi:
         found.append('mail.session.mail is false (from %s): Liferay passes the raw mail.session.* keys to JavaMail, '
                      'so smtps loses its host and port and SMTP auth stays off; set mail.session.mail=true'
                      % effective['mail.session.mail'][1])
@@ -388,6 +398,16 @@ def osgi_findings(configs):
     return found
 
 
+def surface_findings(layers, effective, configs, params):
+    """Ports against protocols, advanced properties, JNDI, the send blacklist, env duplicates, split values
+    (findings.py), for the 7.4 layers and the 2025.Q4 files."""
+    found = portal_findings(layers, effective, params)
+    directory = os.path.join(params['liferay_home'], 'osgi', 'configs') if params['liferay_home'] else None
+    system = system_configuration(directory) if directory and os.path.isdir(directory) else None
+    found.extend(extra_osgi_findings(configs, system, effective, params))
+    return found
+
+
 def _instance(params):
     if params['company_id'] is not None:
         return 'company %d at %s' % (params['company_id'], params['portal_url'])
@@ -403,6 +423,7 @@ def main():
         read_environment=dict(type='bool', default=False),
         control_panel_used=dict(type='bool', default=False),
         state_file=dict(type='path'),
+        test_recipient=dict(type='str'),
     )
     module = AnsibleModule(
         argument_spec=spec,
@@ -418,6 +439,7 @@ def main():
         module.fail_json(msg=str(exc))
     effective = resolve(layers)
     found = findings(layers, effective, module.params) + osgi_findings(configs)
+    found.extend(surface_findings(layers, effective, configs, module.params))
     for finding in found:
         module.warn(finding)
     module.exit_json(

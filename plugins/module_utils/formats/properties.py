@@ -511,6 +511,12 @@ class PropertiesDocument:
             return value.replace('${', '$${') if lookup is None else value
         return None
 
+    def written(self, key):
+        """The text of each definition of ``key`` as written (escapes undone, ``\\,`` kept), before Liferay
+        splits it into a list; [] for a key this document does not define."""
+        return [_java_unescape(self._defs.raws[number], True, self._defs.starts[number] + 1, key)
+                for number in self._defs.of(key)]
+
     # Editing -------------------------------------------------------------
 
     @staticmethod

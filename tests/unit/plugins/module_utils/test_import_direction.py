@@ -16,20 +16,23 @@ PLUGINS = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '.
 PREFIX = 'ansible_collections.liferay_ops.mail.plugins.module_utils.'
 
 # part -> the parts it may import (besides the standard library and ansible.module_utils).
-BASE = {'errors', 'redact', 'settings', 'atomic_file'}
+BASE = {'errors', 'redact', 'settings', 'surface', 'atomic_file'}
 ALLOWED = {
     'errors': set(),
     'redact': set(),
     'settings': {'errors', 'redact'},
+    'surface': {'errors'},
     'atomic_file': {'errors'},
     'formats': BASE | {'formats'},
     'portal': BASE | {'portal'},
     'backends': BASE | {'backends', 'formats', 'portal'},
     'layers': BASE - {'atomic_file'} | {'formats', 'portal'},
+    # The traps mail_settings_info reports, from what the read model read.
+    'findings': BASE - {'atomic_file'} | {'formats', 'portal', 'layers'},
     'probe': {'errors', 'redact', 'settings', 'probe'},
     'modules/mail_settings': BASE - {'atomic_file'} | {'backends', 'portal'},
     # The read model: readers only, never a backend (a backend writes).
-    'modules/mail_settings_info': BASE - {'atomic_file'} | {'layers', 'formats', 'portal'},
+    'modules/mail_settings_info': BASE - {'atomic_file'} | {'layers', 'findings', 'formats', 'portal'},
     'modules/mail_check': {'errors', 'redact', 'settings', 'probe'},
 }
 # The connectivity probe's modules, wherever they live while that part is regrouped.
