@@ -6,6 +6,7 @@ thousands of values stays fast.
 
 import base64
 import json
+from pathlib import Path
 
 from javatools import compile_program, jar, run_program, unavailable_reason
 from system_deps import skip_missing
@@ -97,3 +98,29 @@ def defined_ranges():
     if result.returncode != 0:
         raise RuntimeError(result.stderr)
     return [tuple(int(part) for part in line.split()) for line in result.stdout.splitlines()]
+
+
+SUMMARY = Path(__file__).resolve().parents[2] / '.tmp' / 'fidelity'
+
+
+def record(name, stats):
+    """Keep the counts where `make test` and people can find them, and print them."""
+    SUMMARY.mkdir(parents=True, exist_ok=True)
+    (SUMMARY / (name + '.json')).write_text(json.dumps(stats, sort_keys=True))
+    print('%s: %s' % (name, json.dumps(stats, sort_keys=True)))
+
+
+def count_batch(stats, values, accepted, wrong):
+    """Add one generated batch to ``stats``; every disagreement fails the batch, listed in full."""
+    stats['values'] += len(values)
+    stats['accepted'] += len(accepted)
+    stats['batches'] += 1
+    stats['disagreements'] += len(wrong)
+    assert wrong == []
+
+
+def finish(name, stats, minimum=2000):
+    """Record the run; the search must have covered ``minimum`` values and accepted at least half."""
+    record(name, stats)
+    assert stats['values'] >= minimum
+    assert stats['accepted'] >= stats['values'] // 2
