@@ -15,7 +15,8 @@ set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 skip_log="$here/.tmp/skips/skipped.tsv"
-rm -f "$skip_log"
+fidelity_dir="$here/.tmp/fidelity"
+rm -rf "$skip_log" "$fidelity_dir"
 
 make_cmd="${MAKE:-make}"
 names=()
@@ -47,6 +48,16 @@ for i in "${!names[@]}"; do
     printf '  %-10s %-8s %8s\n' "${names[$i]}" "${results[$i]}" "${times[$i]}"
 done
 printf '  %-10s %-8s %8s\n' "total" "" "$((SECONDS - total_start)) s"
+if compgen -G "$fidelity_dir/*.json" >/dev/null; then
+    # Written by tests/fidelity: how many generated values and files were compared with Liferay's real libraries.
+    python3 - "$fidelity_dir" <<'PY'
+import json, pathlib, sys
+counts = [json.loads(path.read_text()) for path in sorted(pathlib.Path(sys.argv[1]).glob('*.json'))]
+checked = sum(c.get('values', 0) + c.get('files', 0) for c in counts)
+print('\n===== real-library differential tests =====\n  %d values and files compared with Commons Configuration 1.10, '
+      '%d disagreements' % (checked, sum(c.get('disagreements', 0) for c in counts)))
+PY
+fi
 skips=""
 if [ -s "$skip_log" ]; then
     # One line per missing piece: how many tests or scenarios skipped, and the first reason given.
