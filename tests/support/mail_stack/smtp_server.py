@@ -164,7 +164,7 @@ class XOAuth2Delivery(Delivery):
         # Exchange Online: a 334 with a JSON error, the client answers with an empty line, then 535.
         error = json.dumps(dict(status='401', schemes='bearer', scope='https://outlook.office.com/.default'))
         await server.challenge_auth(error)
-        return AuthResult(success=False, message='535 5.7.3 Authentication unsuccessful')
+        return AuthResult(success=False, handled=False, message='535 5.7.3 Authentication unsuccessful')
 
 
 def make_authenticator(users):
