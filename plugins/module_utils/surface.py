@@ -72,7 +72,7 @@ _JNDI_RE = re.compile(r'^[A-Za-z0-9_.:/\-]+$')
 
 
 def surface_argument_spec():
-    """The options of this file, for mail_settings."""
+    """The options of this file that mail_settings takes (the system-scoped attributes are read by findings.py)."""
     return dict(
         sender=dict(type='dict', options=dict(
             name=dict(type='str'),
@@ -80,12 +80,6 @@ def surface_argument_spec():
         )),
         jndi_name=dict(type='str'),
         override_jndi_session=dict(type='bool', default=False),
-        scope=dict(type='str', choices=['instance', 'system']),
-        send_blacklist=dict(type='list', elements='str'),
-        batch_size=dict(type='int'),
-        throws_exception_on_failure=dict(type='bool'),
-        audit_trail=dict(type='list', elements='str'),
-        system_attribute_names=dict(type='str', choices=['auto'] + list(SYSTEM_ATTRIBUTE_SHAPES), default='auto'),
     )
 
 

@@ -145,6 +145,41 @@ options:
         the preferences were edited in the Control Panel.
     type: bool
     default: false
+  sender:
+    description:
+      - The default e-mail sender of the portal, C(admin.email.from.name) and C(admin.email.from.address)
+        (Instance Settings > Email > Email Sender). Written with the mail settings, or alone without O(smtp).
+      - O(backend=properties) and O(backend=env_file) set the system default (portal property / C(LIFERAY_*) variable);
+        O(backend=api) sets the instance's company preferences, which win over both. O(backend=osgi_config) refuses it:
+        the 2025.Q4 OSGi mail configuration has no sender, Liferay still reads C(admin.email.from.*) there.
+      - Only when given are the two keys managed; with O(state=absent) they are removed too.
+    type: dict
+    suboptions:
+      name:
+        description: The sender's display name (C(admin.email.from.name)). Left as it is when not given.
+        type: str
+      address:
+        description: The sender's address (C(admin.email.from.address)), checked the way Liferay's
+          C(Validator.isEmailAddress) checks it. Keep it off the send blacklist.
+        type: str
+        required: true
+  jndi_name:
+    description:
+      - The JNDI name of a C(javax.mail.Session) the application server provides, for example C(mail/MailSession).
+      - O(backend=properties) and O(backend=env_file) write C(mail.session.jndi.name) (Liferay 7.4; read at start-up).
+        Without O(smtp) they also write C(mail.session.mail=false), so Liferay uses that session as it is.
+      - O(backend=api) refuses it (company preferences cannot hold it). O(backend=osgi_config) refuses it too: on
+        2025.Q4 the JNDI name is the C(jndiName) attribute of C(MailSettingSystemConfiguration) (C(mailSessionJndiName)
+        in earlier 2025 builds), which this module does not write yet; M(liferay_ops.mail.mail_settings_info) reads it.
+    type: str
+  override_jndi_session:
+    description:
+      - Write O(smtp)/O(pop) beside O(jndi_name) anyway. With C(mail.session.mail=true) Liferay 7.4 writes the host,
+        port, user, password, protocols, auth and STARTTLS keys into the Properties of the application server's
+        session and builds a new session from them, so the server's own values for those keys are lost. Without
+        this option the module refuses the combination.
+    type: bool
+    default: false
 notes:
   - Liferay reads C(portal-ext.properties) at start-up only; restart the portal when RV(restart_required) is true.
   - With O(backend=osgi_config), leaving out O(company_web_id) and O(company_id) targets the system-wide
@@ -304,8 +339,11 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
     mail_argument_spec,
     null_like_warnings,
 )
+from ansible_collections.liferay_ops.mail.plugins.module_utils.surface import Surface, surface_argument_spec
 
 BACKENDS = ('api', 'env_file', 'osgi_config', 'properties')
+# state=present writes at least one of these (jndi_name alone: the application server's session).
+PRESENT_NEEDS_ONE_OF = ('smtp', 'sender', 'jndi_name')
 
 
 def backend_class(name):
@@ -338,6 +376,7 @@ def argument_spec():
         env_file=dict(type='path'),
         liferay_version=dict(type='str', choices=list(LIFERAY_VERSIONS)),
     )
+    spec.update(surface_argument_spec())
     return spec
 
 
@@ -347,7 +386,7 @@ def main():
         add_file_common_args=True,
         supports_check_mode=True,
         required_if=[
-            ('state', 'present', ('smtp',)),
+            ('state', 'present', PRESENT_NEEDS_ONE_OF, True),
             ('backend', 'properties', ('path', 'liferay_home'), True),
             ('backend', 'api', PORTAL_REQUIRED_OPTIONS),
             ('backend', 'osgi_config', ('osgi_configs_dir', 'liferay_home'), True),
@@ -358,6 +397,8 @@ def main():
     )
     try:
         settings = MailSettings.from_params(module.params)
+        surface = Surface.from_params(module.params)
+        surface.check_jndi(module.params['smtp'] is not None or module.params['pop'] is not None)
         if module.params['state'] == 'present':
             # Only portal properties (files and LIFERAY_* variables) interpolate ${...}.
             for warning in settings.warnings(interpolated=module.params['backend'] in ('properties', 'env_file')):

@@ -36,7 +36,7 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.portal.fingerprin
     default_state_file,
 )
 from ansible_collections.liferay_ops.mail.plugins.module_utils.portal.options import DEFAULT_WEB_ID
-from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import ADVANCED_PROPERTIES, MANAGED_KEYS, SECRET_KEYS
+from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import ADVANCED_PROPERTIES, SECRET_KEYS
 
 
 def shared_properties_warning(removed, where):
@@ -65,6 +65,11 @@ class ApiBackend(Backend):
         self.store = FingerprintStore(self.params.get('state_file') or default_state_file())
         self.client = None
         self.record = None
+
+    def check(self, desired):
+        if self.surface.jndi_name is not None:
+            raise BackendError('jndi_name: mail.session.jndi.name is a portal property that Liferay reads at start-up '
+                               'only; company preferences cannot hold it: use backend properties or env_file')
 
     def read(self):
         self.record = self.store.load(self.scope)
@@ -95,7 +100,7 @@ class ApiBackend(Backend):
             self.client = PortalClient(self.params)
             company_id = self._company_id()
             if self.params.get('state') == 'absent':
-                self.client.remove_preferences(company_id, list(MANAGED_KEYS))
+                self.client.remove_preferences(company_id, list(self.read_keys()))
             else:
                 self.client.update_preferences(company_id, payload)
         except PortalApiError as error:

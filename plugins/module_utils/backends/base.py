@@ -33,6 +33,7 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.atomic_file impor
 from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import BackendError
 from ansible_collections.liferay_ops.mail.plugins.module_utils.redact import masked
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import MANAGED_KEYS, SECRET_KEYS, render_keymap
+from ansible_collections.liferay_ops.mail.plugins.module_utils.surface import Surface
 
 
 class Backend(abc.ABC):
@@ -65,9 +66,22 @@ class Backend(abc.ABC):
     def write(self, desired):
         """Make the layer hold ``desired`` (key -> value; None means remove the key)."""
 
+    @property
+    def surface(self):
+        """The sender, jndi_name and system-scoped options (surface.py), validated once."""
+        if getattr(self, '_surface', None) is None:
+            self._surface = Surface.from_params(self.params)
+        return self._surface
+
     def desired_values(self):
-        """The key map that state=present asks for."""
-        return OrderedDict(self.settings.portal_properties())
+        """The key map that state=present asks for: the mail session keys (when smtp is given), sender, JNDI."""
+        mail_keys = self.settings.portal_properties() if self.settings.smtp is not None else None
+        return self.surface.portal_keys(mail_keys)
+
+    def read_keys(self):
+        """The portal property keys this run manages in the layer: the mail session keys and those of the
+        sender/jndi_name options given."""
+        return MANAGED_KEYS + self.surface.owned_keys()
 
     def plan_absent(self, current):
         """The key map that state=absent asks for: every key the layer holds, removed."""

@@ -26,7 +26,7 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.env_file 
     encode_name,
     read_env_file,
 )
-from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import MANAGED_KEYS, OPTION_FOR_KEY, SECRET_KEYS
+from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import OPTION_FOR_KEY, SECRET_KEYS
 
 # Characters that Docker Compose's default (interpolating) env_file format would not take literally.
 _COMPOSE_UNSAFE = re.compile(r'[$"\'`#]|^\s|\s$')
@@ -49,7 +49,7 @@ class EnvFileBackend(FileBackend):
         return EnvFile('')
 
     def values(self):
-        return dict((key, self.document.value(key)) for key in MANAGED_KEYS if self.document.value(key) is not None)
+        return dict((key, self.document.value(key)) for key in self.read_keys() if self.document.value(key) is not None)
 
     def check(self, desired):
         for key, value in desired.items():
@@ -85,7 +85,7 @@ class EnvFileBackend(FileBackend):
     def render(self, keymap):
         # The file holds variable names: show those, with the values the portal reads.
         lines = []
-        for key in MANAGED_KEYS:
+        for key in self.read_keys():
             value = keymap.get(key)
             if value is None:
                 continue

@@ -179,6 +179,16 @@ class OsgiConfigBackend(FileBackend):
         return desired
 
     def check(self, desired):
+        if self.surface.sender is not None:
+            # Neither MailSettingCompanyConfiguration nor MailSettingSystemConfiguration has a sender attribute:
+            # 2025.Q4 still reads admin.email.from.* with PrefsPropsUtil (docs/liferay-model.md §10.1).
+            raise BackendError('sender: the 2025.Q4 OSGi mail configuration has no sender; Liferay still reads the '
+                               'default sender from admin.email.from.* (portal properties, or Instance Settings > '
+                               'Email > Email Sender): write it with backend properties, env_file or api')
+        if self.surface.jndi_name is not None:
+            raise BackendError('jndi_name: on Liferay DXP 2025.Q4+ the JNDI name is an attribute of '
+                               'MailSettingSystemConfiguration (jndiName, mailSessionJndiName in earlier 2025 builds), '
+                               'which this backend does not write; set it in System Settings > Email > Mail Settings')
         for name, text in desired.items():
             try:
                 check_config_value(name, config_value(name, text))

@@ -14,7 +14,8 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.propertie
     encode_value,
     read_properties_file,
 )
-from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import MANAGED_KEYS, OPTION_FOR_KEY
+from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import OPTION_FOR_KEY
+from ansible_collections.liferay_ops.mail.plugins.module_utils.surface import OPTION_FOR_SURFACE_KEY
 
 
 def properties_path(params):
@@ -38,7 +39,7 @@ class PropertiesBackend(FileBackend):
 
     def values(self):
         # Values as the portal reads them back ($${ as ${), so they compare with what the user gave.
-        return dict((key, self.document.get(key, {})) for key in MANAGED_KEYS if self.document.get(key) is not None)
+        return dict((key, self.document.get(key, {})) for key in self.read_keys() if self.document.get(key) is not None)
 
     def check(self, desired):
         for key, value in desired.items():
@@ -46,7 +47,8 @@ class PropertiesBackend(FileBackend):
                 try:
                     encode_value(value)
                 except PropertiesFileError as exc:
-                    raise PropertiesFileError('%s: %s; remove the surrounding whitespace' % (OPTION_FOR_KEY.get(key, key), exc))
+                    raise PropertiesFileError('%s: %s; remove the surrounding whitespace'
+                                              % (OPTION_FOR_KEY.get(key, OPTION_FOR_SURFACE_KEY.get(key, key)), exc))
 
     def holds(self, key, value):
         # reads_as() is false for a key defined twice (the portal merges duplicates into a comma list),
