@@ -150,8 +150,8 @@ options:
       - The default e-mail sender of the portal, C(admin.email.from.name) and C(admin.email.from.address)
         (Instance Settings > Email > Email Sender). Written with the mail settings, or alone without O(smtp).
       - O(backend=properties) and O(backend=env_file) set the system default (portal property / C(LIFERAY_*) variable);
-        O(backend=api) sets the instance's company preferences, which win over both. O(backend=osgi_config) refuses it:
-        the 2025.Q4 OSGi mail configuration has no sender, Liferay still reads C(admin.email.from.*) there.
+        O(backend=api) sets the instance's company preferences, which win over both. O(backend=osgi_config) refuses it, as
+        the 2025.Q4 OSGi mail configuration has no sender; Liferay still reads C(admin.email.from.*) there.
       - Only when given are the two keys managed; with O(state=absent) they are removed too.
     type: dict
     suboptions:

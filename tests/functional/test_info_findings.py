@@ -84,8 +84,8 @@ def test_jndi_name_used_as_it_is(home, tmp_path):
     found = '\n'.join(run.result['findings'])
     assert "sends through the application server's session java:comp/env/mail/Portal as it is" in found
     assert 'raw mail.session.* keys' not in found  # no raw-mode warning: the JNDI session is used
-    assert run.result['effective']['mail.session.jndi.name'] == {'value': 'java:comp/env/mail/Portal',
-                                                                  'source': 'environment'}
+    expected = {'value': 'java:comp/env/mail/Portal', 'source': 'environment'}
+    assert run.result['effective']['mail.session.jndi.name'] == expected
 
 
 def test_sender_and_test_recipient_on_the_blacklist(home, tmp_path):
