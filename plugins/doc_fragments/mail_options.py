@@ -38,7 +38,39 @@ options:
         description:
           - Password for SMTP AUTH. Never logged, masked in diffs and results.
           - Gmail and Microsoft 365 accounts with 2-step verification need an app password here.
+          - Not needed with O(microsoft365) (Liferay logs in with an OAuth2 token), nor with
+            O(liferay_ops.mail.mail_settings#module:update_password=on_create) when the same server already has one.
         type: str
+      tls_protocols:
+        description:
+          - TLS versions JavaMail may negotiate (C(TLSv1), C(TLSv1.1), C(TLSv1.2), C(TLSv1.3)), for example
+            V([TLSv1.2, TLSv1.3]). Written as the JavaMail property
+            C(ssl.protocols) under the prefix the transport reads (C(mail.smtp.) for V(none) and V(starttls),
+            C(mail.smtps.) for V(ssl)) inside the advanced properties.
+          - M(liferay_ops.mail.mail_check) negotiates only these versions.
+        type: list
+        elements: str
+      ssl_trust:
+        description:
+          - Hosts whose certificate JavaMail trusts without checking the trust store (C(ssl.trust)), or V(["*"]) for every
+            host. Meant for a private CA that is not in the JVM's trust store; prefer adding the CA.
+        type: list
+        elements: str
+      connect_timeout:
+        description:
+          - JavaMail C(connectiontimeout) in milliseconds. M(liferay_ops.mail.mail_check) gives up connecting after it
+            (or after O(timeout) when that is shorter).
+        type: int
+      read_timeout:
+        description:
+          - JavaMail C(timeout) (socket read) in milliseconds; M(liferay_ops.mail.mail_check) waits at most this long
+            for an answer.
+        type: int
+      write_timeout:
+        description:
+          - JavaMail C(writetimeout) in milliseconds.
+          - A key set here and in O(javamail_properties) as well makes the module fail, naming both.
+        type: int
   pop:
     description:
       - The incoming POP3 server, used for message-board replies by mail. Leave it out when the portal does not read mail.
@@ -72,6 +104,36 @@ options:
           - Enable POP server notifications (C(pop.server.notifications.enabled)).
         type: bool
         default: false
+      tls_protocols:
+        description:
+          - TLS versions JavaMail may negotiate (C(TLSv1), C(TLSv1.1), C(TLSv1.2), C(TLSv1.3)), for example
+            V([TLSv1.2, TLSv1.3]). Written as the JavaMail property
+            C(ssl.protocols) under the prefix the store reads (C(mail.pop3.) for V(none), C(mail.pop3s.) for V(ssl))
+            inside the advanced properties.
+          - M(liferay_ops.mail.mail_check) negotiates only these versions.
+        type: list
+        elements: str
+      ssl_trust:
+        description:
+          - Hosts whose certificate JavaMail trusts without checking the trust store (C(ssl.trust)), or V(["*"]) for every
+            host. Meant for a private CA that is not in the JVM's trust store; prefer adding the CA.
+        type: list
+        elements: str
+      connect_timeout:
+        description:
+          - JavaMail C(connectiontimeout) in milliseconds. M(liferay_ops.mail.mail_check) gives up connecting after it
+            (or after O(timeout) when that is shorter).
+        type: int
+      read_timeout:
+        description:
+          - JavaMail C(timeout) (socket read) in milliseconds; M(liferay_ops.mail.mail_check) waits at most this long
+            for an answer.
+        type: int
+      write_timeout:
+        description:
+          - JavaMail C(writetimeout) in milliseconds.
+          - A key set here and in O(javamail_properties) as well makes the module fail, naming both.
+        type: int
   javamail_properties:
     description:
       - Extra JavaMail properties ("Manually specify additional JavaMail properties"), applied on top of the
@@ -79,4 +141,40 @@ options:
         V(none)/V(starttls), C(mail.smtps.*) for V(ssl)); the module warns otherwise.
     type: dict
     default: {}
+  microsoft365:
+    description:
+      - Liferay's Microsoft 365 OAuth2 connector (module C(com.liferay.mail.outlook.auth.connector.provider)). The
+        portal gets a client-credentials token for C(https://outlook.office365.com/.default) from Microsoft Entra ID and
+        logs in to C(smtp.office365.com) (and C(outlook.office365.com) for POP3S) with XOAUTH2 instead of a password.
+      - M(liferay_ops.mail.mail_settings) writes it as the C(.config) file of
+        C(com.liferay.mail.outlook.auth.connector.provider.internal.configuration.MailOutlookAuthConnectorCompanyConfiguration)
+        into O(liferay_ops.mail.mail_settings#module:osgi_configs_dir) (default C(osgi/configs) in the Liferay home), for
+        the instance of O(liferay_ops.mail.mail_settings#module:company_id) or system-wide.
+      - M(liferay_ops.mail.mail_check) requests a token the same way and logs in with C(AUTH XOAUTH2).
+      - The connector serves SMTP on port 587 with STARTTLS and POP3S only, with the mailbox as user. See the collection's
+        Microsoft 365 guide (docs/microsoft365.md) for the app registration and the Exchange Online permission.
+    type: dict
+    suboptions:
+      client_id:
+        description: The Application (client) ID of the app registration.
+        type: str
+        required: true
+      client_secret:
+        description:
+          - The client secret's value (not its ID). Never logged, masked in diffs and results; stored in plain text in
+            the C(.config) file, which is created with mode C(0600).
+        type: str
+        required: true
+      tenant_id:
+        description: The Directory (tenant) ID, or the tenant's domain (for example C(contoso.onmicrosoft.com)).
+        type: str
+        required: true
+      smtp:
+        description: Use the connector for SMTP (C(smtpConnectionEnabled)).
+        type: bool
+        default: true
+      pop:
+        description: Use the connector for POP3S (C(pop3ConnectionEnabled)).
+        type: bool
+        default: false
 '''

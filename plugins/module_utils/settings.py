@@ -413,8 +413,8 @@ class MailSettings:
             if server['host'].lower() != MICROSOFT365_HOSTS[name]:
                 warnings.append('microsoft365.%s: %s.host is %s, but Liferay uses the Microsoft 365 connector only for '
                                 '%s (its token provider is registered for that mail.server.name), so it logs in to %s '
-                                'with %s.password instead' % (name, name, server['host'], MICROSOFT365_HOSTS[name],
-                                                               server['host'], name))
+                                'with %s.password instead'
+                                % (name, name, server['host'], MICROSOFT365_HOSTS[name], server['host'], name))
             if name == 'smtp' and (server['security'] != 'starttls' or server['port'] != 587):
                 errors.append(('smtp.security', 'the Microsoft 365 connector serves protocol smtp only (port 587 with '
                                'STARTTLS; smtps is not supported): use smtp.port 587 and smtp.security starttls, '

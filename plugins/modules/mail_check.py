@@ -178,7 +178,18 @@ options:
       - Type of the trust store (C(PKCS12), C(JKS)); default C(-Djavax.net.ssl.trustStoreType) from C(setenv.sh),
         else the JVM's default type.
     type: str
+  token_url:
+    description:
+      - With O(microsoft365), the OAuth2 token endpoint the C(login) step asks for a client-credentials token
+        (scope C(https://outlook.office365.com/.default)) before it logs in with C(AUTH XOAUTH2).
+      - Default C(https://login.microsoftonline.com/<tenant_id>/oauth2/v2.0/token). Sovereign clouds use another
+        authority (for example C(login.microsoftonline.us)); tests point it at a local endpoint.
+      - A failed token request fails the C(login) step with the HTTP status and Microsoft's C(error) and
+        C(error_description); a refused XOAUTH2 login shows the server's reply.
+    type: str
 notes:
+  - With O(microsoft365), O(engine=auto) runs the python engine (RV(engine_note) says so) and O(engine=java) or
+    O(engine=both) fail; the java engine does not request tokens.
   - O(pop.notifications) is accepted so that one set of options can be passed to both modules; the checks do not use
     it. O(javamail_properties) is used by the java engine only.
   - "Where Liferay Tomcat bundles keep the mail jar: 7.4 (GA3 and later, DXP 7.4 updates and 2023.Q3 to 2025.Q3)
@@ -193,6 +204,18 @@ seealso:
 '''
 
 EXAMPLES = r'''
+- name: Log in to Microsoft 365 with XOAUTH2 as Liferay's connector does
+  liferay_ops.mail.mail_check:
+    smtp:
+      host: smtp.office365.com
+      port: 587
+      security: starttls
+      user: portal@contoso.com
+    microsoft365:
+      client_id: "{{ m365_client_id }}"
+      client_secret: "{{ vault_m365_client_secret }}"
+      tenant_id: contoso.onmicrosoft.com
+
 - name: Check the mail servers from the portal host
   liferay_ops.mail.mail_check:
     smtp:
@@ -364,8 +387,15 @@ engine:
   returned: always
   type: str
   sample: java
+microsoft365:
+  description: What the token request of O(microsoft365) gave - C(token_url), HTTP C(status), and C(token_type) and
+    C(expires_in) or Microsoft's C(error) and C(error_description). The token itself is never returned.
+  returned: when O(microsoft365) is given and the login step ran
+  type: dict
+  sample: {token_url: "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token", status: 200,
+           token_type: Bearer, expires_in: 3599}
 engine_note:
-  description: Why O(engine=auto) ran the python engine (no JVM, no mail jar, ...).
+  description: Why O(engine=auto) ran the python engine (no JVM, no mail jar, O(microsoft365) given, ...).
   returned: when O(engine=auto) fell back to python
   type: str
   sample: "python engine: the portal's JVM cannot run the check here: no javax.mail or jakarta.mail jar under /opt/liferay"

@@ -83,6 +83,12 @@ options:
       - V(always) sets the passwords given in O(smtp.password) and O(pop.password).
       - V(on_create) sets a password only where none is stored yet, so a password rotated by hand is kept.
         With O(backend=api) this means a password the module has set before is not sent again.
+      - With V(on_create) a stored password stays with its server. When O(smtp.host), O(smtp.port),
+        O(smtp.security) or O(smtp.user) change (the same for O(pop)), the given password is written as with
+        V(always) and a warning says so; without one the module fails before writing anything, naming the option
+        (a stored password never goes to another server). The same holds for O(microsoft365.client_secret) when
+        O(microsoft365.tenant_id) or O(microsoft365.client_id) change.
+      - With V(on_create) the passwords may be left out while the same server keeps the ones stored.
     type: str
     choices: [always, on_create]
     default: always
@@ -120,7 +126,10 @@ options:
     type: path
   osgi_configs_dir:
     description:
-      - O(backend=osgi_config) only. The directory Liferay reads C(.config) files from.
+      - O(backend=osgi_config), and O(microsoft365) with every file backend. The directory Liferay reads C(.config) files
+        from.
+      - With O(microsoft365) and O(backend=properties) without O(liferay_home), C(osgi/configs) beside O(path) is used
+        when that directory holds an C(osgi) folder.
       - Defaults to C(osgi/configs) in O(liferay_home). Created when missing if its parent exists.
       - A new file is created with mode C(0600) unless O(mode) says otherwise, since Liferay keeps the passwords
         in plain text there. An existing file keeps its mode; a warning says when others may read a stored password.
@@ -187,6 +196,16 @@ notes:
     is used as a whole, so it wins over the system-wide one even for attributes it does not set.
   - With O(backend=osgi_config), O(state=absent) removes the managed attributes; the file is deleted when nothing
     else is left in it.
+  - "O(microsoft365): every file backend also writes the C(.config) of Liferay's Microsoft 365 connector
+    (C(MailOutlookAuthConnectorCompanyConfiguration)) into O(osgi_configs_dir): C(<PID>.scoped~<company id>.config)
+    with C(companyId) for O(company_id) (or the instance O(backend=osgi_config) resolved), else the system-wide
+    C(<PID>.config). It is compared, masked, backed up and removed (O(state=absent)) like the main file, created with
+    mode C(0600), and applies without a restart. O(backend=api) refuses it: Liferay 7.4 has no JSON web service for
+    OSGi configurations; use a file backend on every node or Instance Settings > Email."
+  - "O(microsoft365) needs O(smtp.host=smtp.office365.com) (a warning otherwise: the connector's token provider serves
+    only that host and C(outlook.office365.com)), O(smtp.port=587) with O(smtp.security=starttls), the mailbox as
+    O(smtp.user) and no O(smtp.password); POP needs O(pop.security=ssl). Which releases ship the connector is in the
+    collection's Microsoft 365 guide."
 seealso:
   - module: liferay_ops.mail.mail_check
   - module: liferay_ops.mail.mail_settings_info
@@ -263,6 +282,20 @@ EXAMPLES = r'''
   # A container reads its environment when it is created: re-create it (docker compose up -d) on a change.
   notify: Recreate the Liferay container
 
+- name: Send through Microsoft 365 with Liferay's OAuth2 connector (no SMTP password)
+  liferay_ops.mail.mail_settings:
+    liferay_home: /opt/liferay
+    company_id: 20097
+    smtp:
+      host: smtp.office365.com
+      port: 587
+      security: starttls
+      user: portal@contoso.com
+    microsoft365:
+      client_id: 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0
+      client_secret: "{{ vault_m365_client_secret }}"
+      tenant_id: contoso.onmicrosoft.com
+
 - name: Remove every mail key this module manages
   liferay_ops.mail.mail_settings:
     liferay_home: /opt/liferay
@@ -317,6 +350,21 @@ liferay_version:
   returned: when O(backend=osgi_config)
   type: str
   sample: '2025.q4'
+microsoft365:
+  description:
+    - With O(microsoft365), the result of the Microsoft 365 connector's C(.config) - C(changed), C(path), C(scope)
+      (V(instance) or V(system)), C(company_id), C(settings) (its attributes, C(clientSecret) masked) and
+      C(backup_file). RV(changed) is true when either file changed; the diff is then a list of both.
+  returned: when O(microsoft365) is given
+  type: dict
+  sample:
+    changed: true
+    path: "/opt/liferay/osgi/configs/com.liferay.mail.outlook.auth.connector.provider.internal.configuration.\
+      MailOutlookAuthConnectorCompanyConfiguration.scoped~20097.config"
+    scope: instance
+    company_id: 20097
+    settings: {companyId: '20097', clientId: 0f1e2d3c, clientSecret: '********', tenantId: contoso.onmicrosoft.com,
+               pop3ConnectionEnabled: 'false', smtpConnectionEnabled: 'true'}
 backup_file:
   description: The backup copy, when O(backup=true) and the file changed.
   returned: changed and backup requested
@@ -325,7 +373,7 @@ backup_file:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import MailError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import BackendError, MailError
 from ansible_collections.liferay_ops.mail.plugins.module_utils.portal.options import (
     PORTAL_MUTUALLY_EXCLUSIVE,
     PORTAL_REQUIRED_OPTIONS,
@@ -405,7 +453,17 @@ def main():
                 module.warn(warning)
             for warning in null_like_warnings(settings):
                 module.warn(warning)
-        result = backend_class(module.params['backend'])(module, settings).run()
+        connector = None
+        if settings.microsoft365 is not None:
+            from ansible_collections.liferay_ops.mail.plugins.module_utils.backends import microsoft365 as connector
+            if module.params['backend'] == 'api':
+                raise BackendError(connector.API_REFUSAL)
+            if module.params['state'] == 'present':
+                connector.check_microsoft365(module, settings)
+        backend = backend_class(module.params['backend'])(module, settings)
+        result = backend.run()
+        if connector is not None:
+            result = connector.run_connector(module, settings, backend, result)
     except MailError as exc:
         module.fail_json(msg=str(exc), **({'option': exc.option} if exc.option else {}))
     module.exit_json(**result)

@@ -211,6 +211,14 @@ findings:
   returned: always
   type: list
   elements: str
+microsoft365:
+  description:
+    - The configuration of Liferay's Microsoft 365 OAuth2 connector that applies (the instance's scoped file for
+      O(company_id), else the system-wide one) under C(<liferay_home>/osgi/configs) - C(path), C(scope), C(settings)
+      (C(clientSecret) masked), and whether it serves C(smtp) and C(pop). A finding says when the session's host or
+      protocol would not use it.
+  returned: always (null when there is none or O(liferay_home) is not given)
+  type: dict
 '''
 
 import os
@@ -238,12 +246,20 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.portal.fingerprin
 )
 from ansible_collections.liferay_ops.mail.plugins.module_utils.portal.options import portal_argument_spec
 from ansible_collections.liferay_ops.mail.plugins.module_utils.redact import is_secret_key, mask_value, masked
+from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.microsoft365_config import (
+    connector_findings,
+    connector_report,
+)
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
     ADVANCED_PROPERTIES,
     MANAGED_KEYS,
+    POP_HOST,
     POP_PORT,
+    SMTP_HOST,
     SMTP_PORT,
     SMTP_USER,
+    STORE_PROTOCOL,
+    TRANSPORT_PROTOCOL,
     liferay_is_null,
     looks_swapped,
 )
@@ -414,6 +430,14 @@ def _instance(params):
     return 'instance %s at %s' % (params['company_web_id'] or 'liferay.com', params['portal_url'])
 
 
+def microsoft365_connector(params):
+    """The Microsoft 365 connector's .config that applies to the instance (company_id) or system-wide, or None."""
+    home = params['liferay_home']
+    if not home:
+        return None
+    return connector_report(os.path.join(home, 'osgi', 'configs'), params.get('company_id'))
+
+
 def main():
     spec = portal_argument_spec()  # the connection options, so that one module_defaults group serves both modules
     spec.update(
@@ -440,6 +464,9 @@ def main():
     effective = resolve(layers)
     found = findings(layers, effective, module.params) + osgi_findings(configs)
     found.extend(surface_findings(layers, effective, configs, module.params))
+    connector = microsoft365_connector(module.params)
+    found.extend(connector_findings(connector, *(effective.get(key, ('', ''))[0]
+                                                 for key in (SMTP_HOST, TRANSPORT_PROTOCOL, POP_HOST, STORE_PROTOCOL))))
     for finding in found:
         module.warn(finding)
     module.exit_json(
@@ -454,6 +481,7 @@ def main():
                                  settings=dict(masked(entry.values)), wins=entry.wins,
                                  superseded_by=entry.superseded_by) for entry in configs],
         findings=found,
+        microsoft365=dict(connector, settings=dict(masked(connector['settings']))) if connector else None,
     )
 
 

@@ -294,11 +294,13 @@ def test_update_password_on_create(sim, tmp_path):
     assert moved['changed'] is True
     stored = sim.preferences(secrets=True)
     assert stored[SMTP_HOST_KEY] == 'moved.example.com'
-    assert stored[password_key] == 'first-Sm7p-pw'
+    # The first password belongs to the first server: with the host changed, on_create sends the given one.
+    assert stored[password_key] == 'second-Sm7p-pw'
+    assert any('smtp.host changed from' in warning for warning in moved['warnings'])
 
-    always = apply(tmp_path, settings(sim, state, host='moved.example.com', smtp_password='second-Sm7p-pw'))
+    always = apply(tmp_path, settings(sim, state, host='moved.example.com', smtp_password='third-Sm7p-pw'))
     assert always.rc == 0 and always.result['changed'] is True, always.output
-    assert sim.preferences(secrets=True)[password_key] == 'second-Sm7p-pw'
+    assert sim.preferences(secrets=True)[password_key] == 'third-Sm7p-pw'
 
 
 def test_force_reapplies(sim, tmp_path):

@@ -39,6 +39,10 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.portal.options im
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import ADVANCED_PROPERTIES, SECRET_KEYS
 
 
+# Stands for a password the portal keeps (update_password on_create without a password); never sent.
+_KEPT = '(kept)'
+
+
 def shared_properties_warning(removed, where):
     """Why a removed advanced property outlives the change on Liferay 7.4."""
     return ('javamail_properties %s removed from %s: Liferay 7.4 writes the mail settings of every instance into one '
@@ -129,10 +133,23 @@ class ApiBackend(Backend):
         if self.params.get('update_password') != 'on_create' or not self.record:
             return payload, True
         secrets_set = self.record.get('secrets_set') or {}
-        kept = [key for key in SECRET_KEYS if payload.get(key) and secrets_set.get(key)]
+        # A secret whose server changed (host, port, security, user) is sent: see Backend.plan_secrets.
+        kept = [key for key in SECRET_KEYS if key in payload and secrets_set.get(key) and key not in self.rewritten]
         for key in kept:
             del payload[key]
         return payload, not kept
+
+    def plan_secrets(self, current, desired):
+        super().plan_secrets(current, desired)
+        for key in SECRET_KEYS:
+            if key in desired and not desired[key] and self.secret_stored(key, current) and key not in self.rewritten:
+                # Left out with on_create: the portal keeps the password set before. A stand-in keeps the
+                # fingerprint's "password set" flag; _payload never sends it.
+                desired[key] = _KEPT
+
+    def secret_stored(self, key, current):
+        # The fingerprint records which passwords a write of this module set (never their values).
+        return bool(self.record and (self.record.get('secrets_set') or {}).get(key))
 
     def report(self):
         result = super().report()

@@ -10,7 +10,9 @@ env file, an OSGi .config file, the portal's preferences). ``run`` is the same f
 all of them: read() what the layer holds, plan() the desired map (the
 ``update_password: on_create`` carry-over happens here, once), needs_write()
 compares, write() unless in check mode, and report() builds the result, whose
-settings and diff are masked in one place.
+settings and diff are masked in one place. A stored secret is kept only for the
+server it belongs to: when host, port, security or user change, ``on_create``
+writes the given password like ``always`` (plan_secrets).
 
 ``FileBackend`` is the contract for a layer that is one file: load the document,
 plan, apply the plan to the document, write it atomically (backup, owner/group/mode
@@ -32,7 +34,13 @@ from collections import OrderedDict
 from ansible_collections.liferay_ops.mail.plugins.module_utils.atomic_file import locked, write_atomically
 from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import BackendError
 from ansible_collections.liferay_ops.mail.plugins.module_utils.redact import masked
-from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import MANAGED_KEYS, SECRET_KEYS, render_keymap
+from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
+    CREDENTIAL_IDENTITY,
+    MANAGED_KEYS,
+    OPTION_FOR_KEY,
+    SECRET_KEYS,
+    render_keymap,
+)
 from ansible_collections.liferay_ops.mail.plugins.module_utils.surface import Surface
 
 
@@ -47,6 +55,9 @@ class Backend(abc.ABC):
     secret_keys = SECRET_KEYS
     #: whether read() returns the stored secrets (false for a write-only layer: nothing to carry over)
     secrets_readable = True
+    #: secret key -> the keys naming the server it logs in to (the user key last); a stored secret
+    #: never follows its server to another one
+    credential_identity = CREDENTIAL_IDENTITY
 
     def __init__(self, module, settings):
         self.module = module
@@ -56,6 +67,8 @@ class Backend(abc.ABC):
         self.after = None
         self.changed = False
         self.extra = {}
+        #: secrets that update_password on_create writes anyway, because their server changed
+        self.rewritten = set()
 
     # --- what a concrete backend fills in -------------------------------------------------
     @abc.abstractmethod
@@ -106,18 +119,71 @@ class Backend(abc.ABC):
         """Text of one side of the diff (``keymap`` is already masked)."""
         return render_keymap(keymap, self.key_order)
 
+    def option_for(self, key):
+        """The module option a key comes from, for messages."""
+        return OPTION_FOR_KEY.get(key, key)
+
+    def secret_stored(self, key, current):
+        """Whether the layer holds a value for secret ``key`` now."""
+        return bool(current.get(key))
+
+    def secret_needed(self, key, desired):
+        """Whether ``desired`` needs a value for secret ``key``: its server has a user and does not log
+        in with a Microsoft 365 token."""
+        identity = self.credential_identity.get(key, ())
+        if identity and not desired.get(identity[-1]):
+            return False
+        connector = getattr(self.settings, 'microsoft365', None)
+        server = 'smtp' if 'smtp' in key.lower() else 'pop' if 'pop' in key.lower() else None
+        return not (connector and server and connector.get(server))
+
     # --- shared flow ----------------------------------------------------------------------
     def plan(self, current):
         """The desired key map, given what the layer holds now."""
         if self.params.get('state') == 'absent':
             return self.plan_absent(current)
         desired = self.desired_values()
-        if self.params.get('update_password') == 'on_create' and self.secrets_readable:
-            for key in self.secret_keys:
-                if key in desired and current.get(key):
-                    desired[key] = current[key]
+        if self.params.get('update_password') == 'on_create':
+            self.plan_secrets(current, desired)
         self.check(desired)
         return desired
+
+    def plan_secrets(self, current, desired):
+        """update_password on_create: keep a stored secret - unless its server changed.
+
+        When a key naming the server (host, port, security, user; tenant and client for Microsoft 365)
+        changes, the stored secret belongs to the old server: the given one is written, as with
+        ``always``, and without one the run fails before anything is written.
+        """
+        for key in self.secret_keys:
+            if key not in desired:
+                continue
+            option = self.option_for(key)
+            stored = self.secret_stored(key, current)
+            moved = self._moved(key, current, desired) if stored else None
+            if moved is not None:
+                self.rewritten.add(key)
+                if not desired[key] and self.secret_needed(key, desired):
+                    raise BackendError('%s is needed because %s changed from %s to %s: update_password on_create keeps '
+                                       'a stored password only for the server it belongs to; give %s'
+                                       % ((option,) + moved + (option,)))
+                self.module.warn('%s changed from %s to %s: update_password on_create writes the given %s for it, '
+                                 'as with always (a stored password never follows to another server)'
+                                 % (moved + (option,)))
+            elif stored:
+                if self.secrets_readable:
+                    desired[key] = current[key]
+            elif not desired[key] and self.secret_needed(key, desired):
+                raise BackendError('%s is needed: %s holds none yet, so update_password on_create has nothing to '
+                                   'keep; give %s' % (option, self.layer_name, option))
+
+    def _moved(self, key, current, desired):
+        """(option, before, after) of the first key naming the server of ``key`` that changes, or None."""
+        for name in self.credential_identity.get(key, ()):
+            before = current.get(name)
+            if before is not None and before != desired.get(name):
+                return self.option_for(name), before or '(empty)', desired.get(name) or '(empty)'
+        return None
 
     def run(self):
         current = self.read()

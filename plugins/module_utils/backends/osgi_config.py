@@ -42,12 +42,15 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.mail_conf
 from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.osgi_config import OsgiConfigDocument, check_config_value
 from ansible_collections.liferay_ops.mail.plugins.module_utils.portal.client import PortalClient
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
+    CREDENTIAL_IDENTITY,
     OPTION_FOR_KEY,
     OSGI_ATTRIBUTES,
     OSGI_SECRET_ATTRIBUTES,
 )
 
 _OPTION_FOR_ATTRIBUTE = dict((attribute, OPTION_FOR_KEY[key]) for key, attribute in OSGI_ATTRIBUTES.items())
+_CREDENTIAL_IDENTITY = OrderedDict((OSGI_ATTRIBUTES[secret], tuple(OSGI_ATTRIBUTES[key] for key in keys))
+                                   for secret, keys in CREDENTIAL_IDENTITY.items())
 # Attributes Configuration Admin / FileInstall may add for their own bookkeeping:
 # a file holding only these besides ours is still "ours" to delete.
 _BOOKKEEPING = frozenset(('service.pid', 'service.factoryPid', 'service.bundleLocation', 'felix.fileinstall.filename'))
@@ -67,6 +70,7 @@ class OsgiConfigBackend(FileBackend):
     file_option = 'osgi_configs_dir'
     key_order = (COMPANY_ID,) + MANAGED_ATTRIBUTES
     secret_keys = OSGI_SECRET_ATTRIBUTES
+    credential_identity = _CREDENTIAL_IDENTITY
 
     def __init__(self, module, settings):
         super().__init__(module, settings)
@@ -198,6 +202,9 @@ class OsgiConfigBackend(FileBackend):
 
     def holds(self, key, value):
         return self.values().get(key) == value
+
+    def option_for(self, key):
+        return _OPTION_FOR_ATTRIBUTE.get(key, key)
 
     def _foreign_attributes(self):
         """Attributes of the file that this module does not manage."""

@@ -34,6 +34,7 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.osgi_conf
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
     MICROSOFT365_ATTRIBUTES,
     MICROSOFT365_BOOLEAN_ATTRIBUTES,
+    MICROSOFT365_HOSTS,
     MICROSOFT365_PID,
 )
 
@@ -108,3 +109,40 @@ def connector_file_for(directory, company_id=None):
     path = os.path.join(directory, SYSTEM_FILE)
     document = read_config_file(path)
     return (path, document) if document is not None else (None, None)
+
+
+def connector_report(directory, company_id=None):
+    """The connector's configuration that applies (secret masked by the caller), or None when there is none."""
+    if not directory or not os.path.isdir(directory):
+        return None
+    path, document = connector_file_for(directory, company_id)
+    if document is None:
+        return None
+    values = attribute_values(document)
+    return dict(path=path, scope='instance' if COMPANY_ID in values else 'system', settings=values,
+                smtp=values.get('smtpConnectionEnabled') == 'true', pop=values.get('pop3ConnectionEnabled') == 'true')
+
+
+def connector_findings(report, smtp_host, transport, pop_host, store):
+    """Sentences for mail_settings_info: where the session would not use the connector that is configured."""
+    found = []
+    if report is None:
+        return found
+    where = report['path']
+    if report['smtp'] and (smtp_host or '').lower() != MICROSOFT365_HOSTS['smtp']:
+        found.append('the Microsoft 365 connector (%s) is on for SMTP, but the session sends through %s: Liferay uses '
+                     'the connector only for %s and logs in to %s with the SMTP password'
+                     % (where, smtp_host or 'localhost', MICROSOFT365_HOSTS['smtp'], smtp_host or 'localhost'))
+    elif report['smtp'] and transport == 'smtps':
+        found.append('the Microsoft 365 connector (%s) is on for SMTP, but the session uses smtps: the connector serves '
+                     'protocol smtp only (port 587 with STARTTLS)' % where)
+    if report['pop'] and (pop_host or '').lower() != MICROSOFT365_HOSTS['pop']:
+        found.append('the Microsoft 365 connector (%s) is on for POP, but the session reads from %s: Liferay uses it '
+                     'only for %s' % (where, pop_host or 'localhost', MICROSOFT365_HOSTS['pop']))
+    elif report['pop'] and store != 'pop3s':
+        found.append('the Microsoft 365 connector (%s) is on for POP, but the session uses %s: the connector serves '
+                     'pop3s only' % (where, store or 'pop3'))
+    if not report['smtp'] and not report['pop']:
+        found.append('the Microsoft 365 connector (%s) is configured with SMTP and POP off: Liferay logs in with the '
+                     'passwords' % where)
+    return found

@@ -144,17 +144,28 @@ def test_on_create_leaves_a_set_password_alone(sim, tmp_path):
     result = run(on_create)
     assert not result['changed'] and result['requests'] == 0
     # Another key changes: the request leaves the stored password as it is.
+    on_create['javamail_properties'] = {'mail.smtp.localhost': 'portal.example.test'}
+    result = run(on_create)
+    assert result['changed']
+    stored = sim.prefs()
+    assert 'mail.smtp.localhost=portal.example.test' in stored['mail.session.mail.advanced.properties']
+    assert stored['mail.session.mail.smtp.password'] == SMTP_PASSWORD
+    assert not run(on_create)['changed']
+    # The server changes: the stored password must not follow it, so the given one is sent.
     on_create['smtp'] = dict(on_create['smtp'], host='smtp2.example.test')
     result = run(on_create)
     assert result['changed']
     stored = sim.prefs()
     assert stored['mail.session.mail.smtp.host'] == 'smtp2.example.test'
-    assert stored['mail.session.mail.smtp.password'] == SMTP_PASSWORD
+    assert stored['mail.session.mail.smtp.password'] == ROTATED
     assert not run(on_create)['changed']
+    on_create['smtp'] = dict(on_create['smtp'], password=SMTP_PASSWORD)
+    assert not run(on_create)['changed']
+    assert sim.prefs()['mail.session.mail.smtp.password'] == ROTATED
     # 'always' cannot know which password the portal holds now, so it sends it.
     always = dict(on_create, update_password='always')
     assert run(always)['changed']
-    assert sim.prefs()['mail.session.mail.smtp.password'] == ROTATED
+    assert sim.prefs()['mail.session.mail.smtp.password'] == SMTP_PASSWORD
 
 
 def test_force_reapplies(sim, tmp_path):
