@@ -495,7 +495,7 @@ def argument_spec():
         java_truststore=dict(type='path'),
         java_truststore_password=dict(type='str', no_log=True),
         java_truststore_type=dict(type='str'),
-        token_url=dict(type='str'),
+        token_url=dict(type='str', no_log=False),
     )
     return spec
 
