@@ -177,7 +177,7 @@ options:
       - The JNDI name of a C(javax.mail.Session) the application server provides, for example C(mail/MailSession).
       - O(backend=properties) and O(backend=env_file) write C(mail.session.jndi.name) (Liferay 7.4; read at start-up).
         Without O(smtp) they also write C(mail.session.mail=false), so Liferay uses that session as it is.
-      - O(backend=api) refuses it (company preferences cannot hold it). O(backend=osgi_config) refuses it too: on
+      - O(backend=api) refuses it (company preferences cannot hold it). O(backend=osgi_config) refuses it too, since on
         2025.Q4 the JNDI name is the C(jndiName) attribute of C(MailSettingSystemConfiguration) (C(mailSessionJndiName)
         in earlier 2025 builds), which this module does not write yet; M(liferay_ops.mail.mail_settings_info) reads it.
     type: str
