@@ -354,7 +354,7 @@ microsoft365:
   description:
     - With O(microsoft365), the result of the Microsoft 365 connector's C(.config) - C(changed), C(path), C(scope)
       (V(instance) or V(system)), C(company_id), C(settings) (its attributes, C(clientSecret) masked) and
-      C(backup_file). RV(changed) is true when either file changed; the diff is then a list of both.
+      C(backup_file). C(changed) is true when either file changed; the diff is then a list of both.
   returned: when O(microsoft365) is given
   type: dict
   sample:
