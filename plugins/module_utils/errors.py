@@ -17,6 +17,7 @@ that may be passwords.
           PropertiesFileError   portal properties (Commons Configuration 1.x)
           OsgiConfigError       .config files (portal-file-install); ``reason`` and ``line``
           EnvFileError          Docker env files / LIFERAY_* variables
+          ClientExtensionError  client-extension.yaml (the instanceSettings entry of the mail settings)
         PortalApiError        a failed JSON web service call; ``status``, ``retriable``
         FingerprintError      the api backend's state file
 """
@@ -66,6 +67,10 @@ class OsgiConfigError(FormatError):
 
 class EnvFileError(FormatError):
     """A Docker env file, or a value that a LIFERAY_* variable cannot carry."""
+
+
+class ClientExtensionError(FormatError):
+    """A client-extension.yaml that cannot be edited safely, or a value its YAML cannot carry; never holds a value."""
 
 
 class PortalApiError(BackendError):
