@@ -37,6 +37,7 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.surface import (
     SENDER_ADDRESS,
     SYSTEM_ATTRIBUTE_SHAPES,
     SYSTEM_CONFIG_FILE,
+    detect_shape,
 )
 
 DEFAULT_SOURCE = 'portal.properties (default)'
@@ -198,9 +199,21 @@ def system_configuration(directory):
     return path, dict((name, document.get(name)) for name in document.attributes if not name.startswith(':'))
 
 
+def system_configuration_report(liferay_home):
+    """path, shape and settings (masked) of MailSettingSystemConfiguration.config under ``liferay_home``, or None."""
+    directory = '%s/osgi/configs' % liferay_home if liferay_home else None
+    found = system_configuration(directory) if directory else None
+    if found is None:
+        return None
+    path, attributes = found
+    settings = dict((name, list(value.value) if isinstance(value.value, list) else mask_value(name, value.value))
+                    for name, value in attributes.items() if value is not None)
+    return dict(path=path, shape=detect_shape(attributes), settings=settings)
+
+
 def _system_value(attributes, option):
     for shape in SYSTEM_ATTRIBUTE_SHAPES.values():
-        value = attributes.get(shape[option])
+        value = attributes.get(shape.get(option))
         if value is not None:
             return shape[option], value
     return None, None

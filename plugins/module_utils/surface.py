@@ -12,9 +12,10 @@
 * ``jndi_name`` -> ``mail.session.jndi.name`` on 7.4 (portal properties only); on 2025.Q4 an attribute of
   ``MailSettingSystemConfiguration``, whose attribute names changed between 2025 commits
   (``SYSTEM_ATTRIBUTE_SHAPES``; docs/liferay-model.md §10.3).
-* ``send_blacklist``, ``batch_size``, ``throws_exception_on_failure``, ``audit_trail``: the other attributes of
-  ``MailSettingSystemConfiguration`` (on 7.4 the portal properties ``mail.send.blacklist`` and so on, which
-  this collection leaves to the operator).
+* ``send_blacklist``, ``batch_size``, ``throws_exception_on_failure``, ``audit_trail``, ``pop_server_subdomain``:
+  the other attributes of ``MailSettingSystemConfiguration``, written by backend osgi_config with
+  ``scope: system`` (backends/osgi_system.py); on 7.4 the portal properties ``mail.send.blacklist`` and so
+  on, which this collection leaves to the operator.
 
 Only options that are given are managed: a key of an option left out is neither written nor removed.
 """
@@ -40,7 +41,8 @@ SYSTEM_PID = 'com.liferay.mail.settings.configuration.MailSettingSystemConfigura
 SYSTEM_CONFIG_FILE = SYSTEM_PID + '.config'
 # Attribute names of MailSettingSystemConfiguration per source shape (docs/liferay-model.md §10.3):
 # 'current': liferay/liferay-portal 54b9c3a9 and liferay-portal-cloud-native 27b9beee (jndiName, sendBlacklist, ...);
-# 'mail_prefixed': the earlier 2025 commits whose upgrade step maps mail.session.jndi.name -> mailSessionJndiName.
+# 'mail_prefixed': the earlier 2025 commits whose upgrade step maps mail.session.jndi.name -> mailSessionJndiName;
+# 'first': the earliest snapshot, mail* names and no JNDI attribute at all (mailSessionMail, mailSessionMailSMTPAuth).
 SYSTEM_ATTRIBUTE_SHAPES = OrderedDict((
     ('current', OrderedDict((
         ('jndi_name', 'jndiName'),
@@ -48,6 +50,7 @@ SYSTEM_ATTRIBUTE_SHAPES = OrderedDict((
         ('batch_size', 'batchSize'),
         ('throws_exception_on_failure', 'throwsExceptionOnFailure'),
         ('audit_trail', 'auditTrail'),
+        ('pop_server_subdomain', 'popServerSubdomain'),
     ))),
     ('mail_prefixed', OrderedDict((
         ('jndi_name', 'mailSessionJndiName'),
@@ -55,13 +58,31 @@ SYSTEM_ATTRIBUTE_SHAPES = OrderedDict((
         ('batch_size', 'mailBatchSize'),
         ('throws_exception_on_failure', 'mailThrowsExceptionOnFailure'),
         ('audit_trail', 'mailAuditTrail'),
+        ('pop_server_subdomain', 'popServerSubdomain'),
+    ))),
+    ('first', OrderedDict((
+        ('send_blacklist', 'mailSendBlacklist'),
+        ('batch_size', 'mailBatchSize'),
+        ('throws_exception_on_failure', 'mailThrowsExceptionOnFailure'),
+        ('audit_trail', 'mailAuditTrail'),
+        ('pop_server_subdomain', 'popServerSubdomain'),
     ))),
 ))
+SYSTEM_SHAPES = tuple(SYSTEM_ATTRIBUTE_SHAPES)
+# Names only one shape has: what tells the shapes apart in an existing file.
+SHAPE_MARKERS = OrderedDict((
+    ('current', frozenset(('jndiName', 'sendBlacklist', 'batchSize', 'throwsExceptionOnFailure', 'auditTrail'))),
+    ('mail_prefixed', frozenset(('mailSessionJndiName',))),
+    ('first', frozenset(('mailSessionMail', 'mailSessionMailSMTPAuth'))),
+))
 SYSTEM_OPTIONS = tuple(SYSTEM_ATTRIBUTE_SHAPES['current'])
+# The system options besides jndi_name (which 7.4's properties and env_file backends write too).
+SYSTEM_ONLY_OPTIONS = tuple(option for option in SYSTEM_OPTIONS if option != 'jndi_name')
 # Types in the metatype: sendBlacklist is String[], throwsExceptionOnFailure boolean, the rest String.
 SYSTEM_ARRAY_OPTIONS = frozenset(('send_blacklist',))
 SYSTEM_BOOLEAN_OPTIONS = frozenset(('throws_exception_on_failure',))
 ALL_SYSTEM_ATTRIBUTES = frozenset(name for shape in SYSTEM_ATTRIBUTE_SHAPES.values() for name in shape.values())
+SCOPES = ('instance', 'system')
 
 # Validator.isEmailAddress's pattern (portal-kernel Validator._emailAddressPattern), ASCII only.
 _ATOM = r"[A-Za-z0-9_!#$%&'*+/=?^`{|}~-]+"
@@ -69,10 +90,11 @@ _LABEL = r'[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?'
 _EMAIL_RE = re.compile(r'^%s(?:\.%s)*@(?:%s\.)*%s$' % (_ATOM, _ATOM, _LABEL, _LABEL))
 _CONTROL_RE = re.compile('[\x00-\x1f\x7f\u0085\u2028\u2029]')
 _JNDI_RE = re.compile(r'^[A-Za-z0-9_.:/\-]+$')
+_SUBDOMAIN_RE = re.compile(r'^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$')
 
 
 def surface_argument_spec():
-    """The options of this file that mail_settings takes (the system-scoped attributes are read by findings.py)."""
+    """The options of this file that mail_settings takes."""
     return dict(
         sender=dict(type='dict', options=dict(
             name=dict(type='str'),
@@ -80,6 +102,13 @@ def surface_argument_spec():
         )),
         jndi_name=dict(type='str'),
         override_jndi_session=dict(type='bool', default=False),
+        scope=dict(type='str', choices=list(SCOPES)),
+        send_blacklist=dict(type='list', elements='str'),
+        batch_size=dict(type='int'),
+        throws_exception_on_failure=dict(type='bool'),
+        audit_trail=dict(type='list', elements='str'),
+        pop_server_subdomain=dict(type='str'),
+        system_config_shape=dict(type='str', choices=list(SYSTEM_SHAPES)),
     )
 
 
@@ -154,11 +183,27 @@ class Surface:
                 value = str(int(value))
             elif option == 'audit_trail':
                 value = ','.join(validate_address('audit_trail', entry) for entry in value)
+            elif option == 'pop_server_subdomain':
+                if not _SUBDOMAIN_RE.match(value):
+                    raise SettingsError('pop_server_subdomain', 'is not a DNS label: give the subdomain of the '
+                                        'reply addresses Liferay generates, e.g. events (letters, digits, "-")')
             system[option] = value
         return cls(sender, _validate_jndi(params.get('jndi_name')), bool(params.get('override_jndi_session')), system)
 
     def given(self):
         return self.sender is not None or self.jndi_name is not None
+
+    def check_backend(self, backend, params):
+        """Refuse the system-scoped options and ``scope`` where the backend cannot write them."""
+        if backend == 'osgi_config':
+            return
+        if params.get('scope') is not None:
+            raise SettingsError('scope', 'applies to backend osgi_config only (the 2025.Q4 OSGi configuration); leave '
+                                'it out for backend %s' % backend)
+        for option in SYSTEM_ONLY_OPTIONS + ('system_config_shape',):
+            if params.get(option) is not None:
+                raise SettingsError(option, 'is an attribute of the 2025.Q4 MailSettingSystemConfiguration, written by '
+                                    'backend osgi_config with scope system; backend %s does not write it' % backend)
 
     def owned_keys(self):
         """The portal property keys whose options were given (read, written and removed by a backend)."""
@@ -202,6 +247,8 @@ class Surface:
         names = SYSTEM_ATTRIBUTE_SHAPES[shape]
         attributes = OrderedDict()
         for option, value in self.system.items():
+            if option not in names:
+                continue  # the first shape has no JNDI attribute: the backend refuses jndi_name there
             if option in SYSTEM_ARRAY_OPTIONS:
                 attributes[names[option]] = list(value)
             elif option in SYSTEM_BOOLEAN_OPTIONS:
@@ -211,10 +258,16 @@ class Surface:
         return attributes
 
 
-def detect_shape(attribute_names):
-    """The attribute-name shape that ``attribute_names`` (of a system .config file or a metatype) use, or None."""
+def detect_shape(attribute_names, strict=False):
+    """The attribute-name shape that ``attribute_names`` (of a system .config file or a metatype) use, or None.
+
+    The first and the mail_prefixed shapes share their mail* names; a file holding only those is
+    reported as mail_prefixed (both write them alike), or None when ``strict``.
+    """
     names = set(attribute_names)
-    for shape, mapping in SYSTEM_ATTRIBUTE_SHAPES.items():
-        if names & set(mapping.values()):
+    for shape, markers in SHAPE_MARKERS.items():
+        if names & markers:
             return shape
+    if names & set(SYSTEM_ATTRIBUTE_SHAPES['first'].values()) - {'popServerSubdomain'}:
+        return None if strict else 'mail_prefixed'
     return None

@@ -177,9 +177,10 @@ options:
       - The JNDI name of a C(javax.mail.Session) the application server provides, for example C(mail/MailSession).
       - O(backend=properties) and O(backend=env_file) write C(mail.session.jndi.name) (Liferay 7.4; read at start-up).
         Without O(smtp) they also write C(mail.session.mail=false), so Liferay uses that session as it is.
-      - O(backend=api) refuses it (company preferences cannot hold it). O(backend=osgi_config) refuses it too, since on
-        2025.Q4 the JNDI name is the C(jndiName) attribute of C(MailSettingSystemConfiguration) (C(mailSessionJndiName)
-        in earlier 2025 builds), which this module does not write yet; M(liferay_ops.mail.mail_settings_info) reads it.
+      - O(backend=api) refuses it (company preferences cannot hold it). O(backend=osgi_config) with O(scope=system)
+        writes the JNDI attribute of C(MailSettingSystemConfiguration) (C(jndiName), C(mailSessionJndiName) in earlier
+        2025 builds; see O(system_config_shape)); with O(scope=instance) it refuses it, as that configuration has
+        system scope only.
     type: str
   override_jndi_session:
     description:
@@ -189,6 +190,53 @@ options:
         this option the module refuses the combination.
     type: bool
     default: false
+  scope:
+    description:
+      - O(backend=osgi_config) only. V(instance) writes the instance's scoped C(MailSettingCompanyConfiguration) and
+        needs O(company_id) or O(company_web_id); V(system) writes the system-wide C(MailSettingCompanyConfiguration.config)
+        and, when one of O(jndi_name), O(send_blacklist), O(batch_size), O(throws_exception_on_failure),
+        O(audit_trail) or O(pop_server_subdomain) is given, C(MailSettingSystemConfiguration.config) in the same task.
+      - Default V(instance) when O(company_id) or O(company_web_id) is given, else V(system).
+    type: str
+    choices: [instance, system]
+  send_blacklist:
+    description:
+      - O(backend=osgi_config), O(scope=system). Addresses Liferay never sends to or from (C(sendBlacklist), String[]).
+        Liferay compares them exactly (case matters) and drops a whole mail whose sender is listed.
+      - Replaces the list; V([]) empties it. Liferay's default lists C(noreply@liferay.com), C(test@liferay.com),
+        C(noreply@domain.invalid) and C(test@domain.invalid).
+    type: list
+    elements: str
+  batch_size:
+    description:
+      - O(backend=osgi_config), O(scope=system). Recipients per SMTP transaction (C(batchSize)); V(0) sends to every
+        recipient at once.
+    type: int
+  throws_exception_on_failure:
+    description:
+      - O(backend=osgi_config), O(scope=system). Whether a failed send raises an error in the sending code
+        (C(throwsExceptionOnFailure)) instead of being logged only.
+    type: bool
+  audit_trail:
+    description:
+      - O(backend=osgi_config), O(scope=system). Addresses that receive a blind copy of every mail (C(auditTrail)).
+    type: list
+    elements: str
+  pop_server_subdomain:
+    description:
+      - O(backend=osgi_config), O(scope=system). The subdomain of the reply addresses Liferay generates for POP
+        notifications (C(popServerSubdomain), default C(events)).
+    type: str
+  system_config_shape:
+    description:
+      - O(backend=osgi_config), O(scope=system). Which attribute names the portal's C(MailSettingSystemConfiguration)
+        uses, as they changed between 2025 builds - V(current) (C(jndiName), C(sendBlacklist), C(batchSize), ...),
+        V(mail_prefixed) (C(mailSessionJndiName), C(mailSendBlacklist), ...) or V(first) (C(mail*) names without a JNDI
+        attribute).
+      - When not given, the shape an existing C(MailSettingSystemConfiguration.config) uses, else V(current).
+        The module fails when the file uses another shape than the one given.
+    type: str
+    choices: [current, mail_prefixed, first]
 notes:
   - Liferay reads C(portal-ext.properties) at start-up only; restart the portal when RV(restart_required) is true.
   - With O(backend=osgi_config), leaving out O(company_web_id) and O(company_id) targets the system-wide
@@ -350,6 +398,21 @@ liferay_version:
   returned: when O(backend=osgi_config)
   type: str
   sample: '2025.q4'
+system_configuration:
+  description:
+    - With O(backend=osgi_config) and O(scope=system), the result of C(MailSettingSystemConfiguration.config) -
+      C(changed), C(path), C(settings) (its managed attributes), C(system_config_shape) and how it was chosen
+      (C(system_config_shape_source) - V(given), V(detected) or V(default)), C(restart_required) and C(backup_file).
+      RV(changed) and RV(restart_required) are true when either file needs it; the diff is then a list of both.
+  returned: when O(backend=osgi_config) writes a system-scoped option
+  type: dict
+  sample:
+    changed: true
+    path: /opt/liferay/osgi/configs/com.liferay.mail.settings.configuration.MailSettingSystemConfiguration.config
+    settings: {jndiName: mail/MailSession, sendBlacklist: 'noreply@example.com'}
+    system_config_shape: current
+    system_config_shape_source: default
+    restart_required: true
 microsoft365:
   description:
     - With O(microsoft365), the result of the Microsoft 365 connector's C(.config) - C(changed), C(path), C(scope)
@@ -387,11 +450,11 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
     mail_argument_spec,
     null_like_warnings,
 )
-from ansible_collections.liferay_ops.mail.plugins.module_utils.surface import Surface, surface_argument_spec
+from ansible_collections.liferay_ops.mail.plugins.module_utils.surface import SYSTEM_ONLY_OPTIONS, Surface, surface_argument_spec
 
 BACKENDS = ('api', 'env_file', 'osgi_config', 'properties')
 # state=present writes at least one of these (jndi_name alone: the application server's session).
-PRESENT_NEEDS_ONE_OF = ('smtp', 'sender', 'jndi_name')
+PRESENT_NEEDS_ONE_OF = ('smtp', 'sender', 'jndi_name') + SYSTEM_ONLY_OPTIONS
 
 
 def backend_class(name):
@@ -447,6 +510,7 @@ def main():
         settings = MailSettings.from_params(module.params)
         surface = Surface.from_params(module.params)
         surface.check_jndi(module.params['smtp'] is not None or module.params['pop'] is not None)
+        surface.check_backend(module.params['backend'], module.params)
         if module.params['state'] == 'present':
             # Only portal properties (files and LIFERAY_* variables) interpolate ${...}.
             for warning in settings.warnings(interpolated=module.params['backend'] in ('properties', 'env_file')):

@@ -206,6 +206,13 @@ osgi_configuration:
     superseded_by:
       description: The more recently updated file of the same instance that Liferay uses instead, else null.
       type: str
+system_configuration:
+  description:
+    - The 2025.Q4 C(MailSettingSystemConfiguration.config) in C(<liferay_home>/osgi/configs) - C(path), C(shape)
+      (the attribute names it uses - V(current), V(mail_prefixed) or V(first); null when none tells) and C(settings)
+      (every attribute it sets; arrays such as C(sendBlacklist) as lists).
+  returned: always (null when there is no such file or O(liferay_home) is not given)
+  type: dict
 findings:
   description: The traps found, as sentences (also emitted as warnings).
   returned: always
@@ -228,7 +235,11 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import MailError
 from ansible_collections.liferay_ops.mail.plugins.module_utils.findings import osgi_findings as extra_osgi_findings
-from ansible_collections.liferay_ops.mail.plugins.module_utils.findings import portal_findings, system_configuration
+from ansible_collections.liferay_ops.mail.plugins.module_utils.findings import (
+    portal_findings,
+    system_configuration,
+    system_configuration_report,
+)
 from ansible_collections.liferay_ops.mail.plugins.module_utils.layers import (
     Layer,
     env_file_layer,
@@ -482,6 +493,7 @@ def main():
                                  superseded_by=entry.superseded_by) for entry in configs],
         findings=found,
         microsoft365=dict(connector, settings=dict(masked(connector['settings']))) if connector else None,
+        system_configuration=system_configuration_report(module.params['liferay_home']),
     )
 
 

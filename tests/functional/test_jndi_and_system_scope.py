@@ -3,8 +3,7 @@
 Liferay reads mail.session.jndi.name at start-up; MailServiceImpl.getSession then uses the application
 server's session as it is while mail.session.mail is false, and writes the mail.session.mail.* values into
 its Properties when it is true (docs/liferay-model.md §10.2). The 2025.Q4 system configuration
-(MailSettingSystemConfiguration) is read by mail_settings_info (test_info_findings.py); this module does
-not write it.
+(MailSettingSystemConfiguration) is written with backend osgi_config and scope system (test_system_scope.py).
 """
 
 from playbook import run_module
@@ -77,9 +76,10 @@ def test_jndi_where_it_cannot_be_written(tmp_path):
     assert api.rc != 0 and api.result['msg'].startswith('jndi_name: mail.session.jndi.name is a portal property')
     configs = tmp_path / 'osgi' / 'configs'
     configs.mkdir(parents=True)
+    # Per instance: MailSettingSystemConfiguration has system scope only (scope: system writes it, test_system_scope.py).
     osgi = run_module(tmp_path, MODULE, dict(backend='osgi_config', liferay_home=str(tmp_path), liferay_version='2025.q4',
-                                             jndi_name='mail/MailSession'))
-    assert osgi.rc != 0 and 'MailSettingSystemConfiguration' in osgi.result['msg']
+                                             company_id=20097, jndi_name='mail/MailSession'))
+    assert osgi.rc != 0 and osgi.result['msg'].startswith('jndi_name: ') and 'scope: system' in osgi.result['msg']
     assert list(configs.iterdir()) == []
     bad = run_module(tmp_path, MODULE, dict(path=str(tmp_path / 'p.properties'), jndi_name='mail MailSession'))
     assert bad.rc != 0 and bad.result['msg'].startswith('jndi_name: is not a JNDI name')

@@ -8,7 +8,9 @@
 Which file configures an instance, and which one wins, is formats/mail_config.py's
 (docs/liferay-model.md §7, §8). This backend edits the instance's scoped file (the most
 recently updated one when there are several), or the system-wide file when no instance is
-named. Configuration handlers clear the cached mail session when a file is written, so a
+named (``scope``: ``instance`` when company_id or company_web_id is given, else ``system``).
+With ``scope: system`` the options of MailSettingSystemConfiguration (``jndi_name``,
+``send_blacklist``, ...) go into that PID's own file in the same task (backends/osgi_system.py). Configuration handlers clear the cached mail session when a file is written, so a
 written file applies without a restart; deleting a scoped file does not clear it
 (docs/liferay-model.md §8).
 
@@ -24,6 +26,7 @@ import os
 from collections import OrderedDict
 
 from ansible_collections.liferay_ops.mail.plugins.module_utils.backends.base import FileBackend
+from ansible_collections.liferay_ops.mail.plugins.module_utils.backends.osgi_system import SystemConfigBackend
 from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import BackendError, OsgiConfigError
 from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.mail_config import (
     COMPANY_ID,
@@ -47,6 +50,7 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
     OSGI_ATTRIBUTES,
     OSGI_SECRET_ATTRIBUTES,
 )
+from ansible_collections.liferay_ops.mail.plugins.module_utils.surface import SYSTEM_ONLY_OPTIONS
 
 _OPTION_FOR_ATTRIBUTE = dict((attribute, OPTION_FOR_KEY[key]) for key, attribute in OSGI_ATTRIBUTES.items())
 _CREDENTIAL_IDENTITY = OrderedDict((OSGI_ATTRIBUTES[secret], tuple(OSGI_ATTRIBUTES[key] for key in keys))
@@ -79,8 +83,34 @@ class OsgiConfigBackend(FileBackend):
         self.liferay_version = self._liferay_version()
         self.company_id = self.params.get('company_id')
         self.web_id = self.params.get('company_web_id')
-        self.scoped = self.company_id is not None or bool(self.web_id)
+        named = self.company_id is not None or bool(self.web_id)
+        self.scope = self.params.get('scope') or ('instance' if named else 'system')
+        self._check_scope(named)
+        self.scoped = self.scope == 'instance'
         self.deleted_scoped = False
+
+    def _check_scope(self, named):
+        if self.scope == 'system' and named:
+            raise BackendError('scope: system writes the system-wide configuration, which serves every instance, but '
+                               '%s names one instance: leave company_id/company_web_id out, or use scope: instance'
+                               % ('company_id' if self.company_id is not None else 'company_web_id'))
+        if self.scope == 'instance' and not named:
+            raise BackendError('scope: instance needs the instance: give company_id or company_web_id (or use scope: '
+                               'system for the configuration every instance falls back to)')
+        if self.scope == 'instance':
+            for option in SYSTEM_ONLY_OPTIONS + ('system_config_shape',):
+                if self.params.get(option) is not None:
+                    raise BackendError('%s: is an attribute of MailSettingSystemConfiguration, which has system scope '
+                                       'only (one value for every instance): use scope: system without company_id/'
+                                       'company_web_id' % option)
+
+    def manages_company_file(self):
+        """Whether this run edits MailSettingCompanyConfiguration: smtp is given, or state is absent."""
+        return self.params.get('state') == 'absent' or self.settings.smtp is not None
+
+    def manages_system_file(self):
+        """Whether this run edits MailSettingSystemConfiguration: scope system with one of its options."""
+        return self.scope == 'system' and bool(self.surface.system)
 
     # --- target -------------------------------------------------------------------------
     def _liferay_version(self):
@@ -167,6 +197,8 @@ class OsgiConfigBackend(FileBackend):
 
     def desired_values(self):
         desired = OrderedDict()
+        if self.settings.smtp is None:
+            return desired  # only system-scoped options given: the company file stays as it is
         if self.scoped and self.company_id is not None:
             desired[COMPANY_ID] = str(self.company_id)
         for key, value in self.settings.portal_properties().items():
@@ -189,10 +221,11 @@ class OsgiConfigBackend(FileBackend):
             raise BackendError('sender: the 2025.Q4 OSGi mail configuration has no sender; Liferay still reads the '
                                'default sender from admin.email.from.* (portal properties, or Instance Settings > '
                                'Email > Email Sender): write it with backend properties, env_file or api')
-        if self.surface.jndi_name is not None:
+        if self.surface.jndi_name is not None and self.scoped:
             raise BackendError('jndi_name: on Liferay DXP 2025.Q4+ the JNDI name is an attribute of '
                                'MailSettingSystemConfiguration (jndiName, mailSessionJndiName in earlier 2025 builds), '
-                               'which this backend does not write; set it in System Settings > Email > Mail Settings')
+                               'which has system scope only: one JNDI session for every instance. Use scope: system '
+                               'without company_id/company_web_id')
         for name, text in desired.items():
             try:
                 check_config_value(name, config_value(name, text))
@@ -248,6 +281,27 @@ class OsgiConfigBackend(FileBackend):
     def holds_secret(self):
         return any(self.document.get(name) is not None and scalar_text(self.document.get(name))
                    for name in OSGI_SECRET_ATTRIBUTES)
+
+    def run(self):
+        """The company file (when managed), then the system configuration (when managed), as one result."""
+        system = SystemConfigBackend(self.module, self.settings, self.directory) if self.manages_system_file() else None
+        if not self.manages_company_file():
+            self.check(OrderedDict())  # options this layer refuses (sender, jndi_name per instance) fail first
+        result = super().run() if self.manages_company_file() or system is None else None
+        if system is None:
+            return result
+        system_result = system.run()
+        nested = dict((key, value) for key, value in system_result.items() if key != 'diff')
+        if result is None:
+            return dict(system_result, company_id=None, liferay_version=self.liferay_version,
+                        system_configuration=nested)
+        result['changed'] = bool(result['changed'] or system_result['changed'])
+        result['restart_required'] = bool(result['restart_required'] or system_result['restart_required'])
+        diffs = [diff for diff in (result.pop('diff', None), system_result.get('diff')) if diff]
+        if diffs:
+            result['diff'] = diffs
+        result['system_configuration'] = nested
+        return result
 
     def report(self):
         result = super().report()

@@ -48,6 +48,9 @@ def parse_args(argv):
     parser.add_argument("--system-property", action="append", default=[], metavar="KEY=VALUE",
                         help="a JVM system property, as -DKEY=VALUE: what ${KEY} in an osgi/configs .config file "
                              "becomes (repeatable)")
+    parser.add_argument("--jndi-mail-session", action="append", default=[], metavar="NAME=HOST:PORT",
+                        help="a javax.mail.Session the application server binds under NAME in JNDI (plain SMTP to "
+                             "HOST:PORT, no login), for mail.session.jndi.name / jndiName (repeatable)")
     parser.add_argument("--osgi-poll-interval", type=float, default=0.5, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -60,6 +63,17 @@ def _system_properties(options):
             sys.exit("liferay-sim: --system-property needs KEY=VALUE, got %r" % option.split("=")[0])
         properties[key] = value
     return properties
+
+
+def _jndi_sessions(options):
+    sessions = {}
+    for option in options:
+        name, sep, address = option.partition("=")
+        host, colon, port = address.rpartition(":")
+        if not sep or not name or not colon or not port.isdigit():
+            sys.exit("liferay-sim: --jndi-mail-session needs NAME=HOST:PORT, got %r" % option)
+        sessions[name] = {"mail.transport.protocol": "smtp", "mail.smtp.host": host, "mail.smtp.port": port}
+    return sessions
 
 
 def _write_ready_file(path, url):
@@ -82,7 +96,8 @@ def main(argv=None):
                     env_file=args.env_file, users_file=args.users_file, ca_file=args.ca_file,
                     serialize_throwable=args.serialize_throwable, startup_delay=args.startup_delay,
                     osgi_interval=args.osgi_poll_interval, mail_engine=args.mail_engine,
-                    system_properties=_system_properties(args.system_property))
+                    system_properties=_system_properties(args.system_property),
+                    jndi_sessions=_jndi_sessions(args.jndi_mail_session))
     server = SimServer((args.bind, args.port), portal)
     stop = threading.Event()
 

@@ -12,6 +12,11 @@ the file's modification time stands for "updated". A company is named by
 ``companyId`` or by its web id under the portable key ``companyWebId`` (or
 ``webId``). A value that cannot be converted is logged and the file's previous
 state kept.
+
+``MailSettingSystemConfiguration`` (system scope: JNDI name, send blacklist, batch size, failure
+behaviour, audit trail) is read in any of its 2025 attribute-name shapes (docs/liferay-model.md
+§10.3). Its changes clear no session: in liferay/liferay-portal mail-messaging-impl (eb65aa60)
+``MailServiceImpl`` and ``MailMessageListener`` only rebuild their configurable in ``@Modified``.
 """
 
 import logging
@@ -44,6 +49,26 @@ COMPANY_DEFAULTS = {
     "smtpUserName": "",
     "smtpPassword": "",
     "additionalJavaMailProperties": "",
+}
+
+
+# Metatype defaults of MailSettingSystemConfiguration (liferay/liferay-portal 54b9c3a9).
+SYSTEM_DEFAULTS = {
+    "auditTrail": "",
+    "batchSize": "0",
+    "jndiName": "",
+    "popServerSubdomain": "events",
+    "sendBlacklist": ["noreply@liferay.com", "test@liferay.com", "noreply@domain.invalid", "test@domain.invalid"],
+    "throwsExceptionOnFailure": False,
+}
+# The attribute of each system setting in the three 2025 shapes (newest first); the first shape has no JNDI name.
+SYSTEM_NAMES = {
+    "jndiName": ("jndiName", "mailSessionJndiName"),
+    "sendBlacklist": ("sendBlacklist", "mailSendBlacklist"),
+    "batchSize": ("batchSize", "mailBatchSize"),
+    "throwsExceptionOnFailure": ("throwsExceptionOnFailure", "mailThrowsExceptionOnFailure"),
+    "auditTrail": ("auditTrail", "mailAuditTrail"),
+    "popServerSubdomain": ("popServerSubdomain",),
 }
 
 
@@ -134,6 +159,11 @@ class OsgiConfigs(object):
                     LOG.info("Removed OSGi configuration %s", name)
                 if old == new:
                     continue
+                if name == SYSTEM_FILE:
+                    # MailServiceImpl/MailMessageListener @Modified: a new configurable, no clearSession.
+                    LOG.info("System mail configuration %s %s; no session is cleared", name,
+                             "removed" if new is None else "applied")
+                    continue
                 if name.startswith(SCOPED_PREFIX):
                     if new is None:
                         # MailServiceCompanyScopedConfigurationHandler has no @Deactivate: nothing is cleared.
@@ -170,4 +200,22 @@ class OsgiConfigs(object):
             else:
                 values[attribute] = default
                 sources[attribute] = "default"
+        return values, sources
+
+    def system_configuration(self):
+        """(values, sources) of MailSettingSystemConfiguration: the file's attribute in whichever shape it uses,
+        else the metatype default. A list stays a list; a plain string where String[] is expected is one element."""
+        with self._lock:
+            chosen = dict(self._configs.get(SYSTEM_FILE, {}))
+        values, sources = {}, {}
+        for setting, default in SYSTEM_DEFAULTS.items():
+            for name in SYSTEM_NAMES[setting]:
+                if name in chosen:
+                    value = chosen[name]
+                    if isinstance(default, list) and not isinstance(value, list):
+                        value = [str(value)]
+                    values[setting], sources[setting] = value, "osgi:%s (%s)" % (SYSTEM_FILE, name)
+                    break
+            else:
+                values[setting], sources[setting] = default, "default"
         return values, sources

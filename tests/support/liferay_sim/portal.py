@@ -65,7 +65,7 @@ class Session(object):
 class Portal(object):
     def __init__(self, home, generation="7.4", instances=("liferay.com",), state_dir=None, env_file=None,
                  users_file=None, ca_file=None, serialize_throwable=False, startup_delay=0.0,
-                 osgi_interval=0.5, mail_engine="auto", system_properties=None):
+                 osgi_interval=0.5, mail_engine="auto", system_properties=None, jndi_sessions=None):
         if generation not in GENERATIONS:
             raise ValueError("unknown Liferay generation %r (use one of %s)" % (generation, ", ".join(GENERATIONS)))
         self.home = os.path.abspath(home)
@@ -80,6 +80,8 @@ class Portal(object):
         state_dir = state_dir or os.path.join(self.home, "data")
         self.preferences = preferences.PreferencesStore(os.path.join(state_dir, "sim-preferences.json"))
         self.sessions = {}
+        # name -> JavaMail properties of a session the application server binds in JNDI (2025.q4 jndiName).
+        self.jndi_sessions = dict(jndi_sessions or {})
         self.mail_engine = mail_engine
         self.javamail = None
         self.javamail_reason = "the simulator has not started"
@@ -277,6 +279,10 @@ class Portal(object):
             if session is not None:
                 return session, True
             if self.osgi:
+                jndi = self._jndi_session()
+                if jndi is not None:
+                    return jndi, False
+            if self.osgi:
                 values, layers = self.osgi.company_configuration(company_id)
                 built = mailsession.build_osgi(values, layers)
             else:
@@ -287,6 +293,23 @@ class Portal(object):
                               shared=not self.osgi)
             self.sessions[company_id] = session
             return session, False
+
+    def _jndi_session(self):
+        """2025.q4 MailServiceImpl.getSession (liferay/liferay-portal mail-messaging-impl, eb65aa60): after the cache,
+        a non-null jndiName of MailSettingSystemConfiguration is looked up with JNDIUtil.lookup and returned
+        uncached; a failed lookup logs "Unable to lookup <name>" and the session is built from
+        MailSettingCompanyConfiguration as usual."""
+        values, sources = self.osgi.system_configuration()
+        name = getter.java_string(values["jndiName"]).strip()
+        if not name:
+            return None
+        properties = self.jndi_sessions.get(name)
+        if properties is None:
+            LOG.error("Unable to lookup %s: javax.naming.NameNotFoundException: Name [%s] is not bound in this "
+                      "Context", name, name)
+            return None
+        source = "jndi:%s (%s)" % (name, sources["jndiName"])
+        return Session(dict(properties), {key: source for key in properties}, "jndi", time.time())
 
     def _lookup(self, company_id, key):
         """PrefsPropsUtil.getString(companyId, key): company prefs, else the portal property."""
@@ -301,10 +324,24 @@ class Portal(object):
         session, _cached = self.mail_session(company_id)
         if not sender_address:
             sender_address = self._lookup(company_id, "admin.email.from.address")
-        blacklist = [a.strip().lower() for a in self._lookup(company_id, "mail.send.blacklist").split(",")]
-        if to.strip().lower() in blacklist:
-            return {"sent": False, "skipped": True,
-                    "error": "Email %s will be ignored because it is included in mail.send.blacklist" % to}
+        if self.osgi:
+            # 2025.q4 MailMessageListener.filterInternetAddress (mail-messaging-impl, eb65aa60): sendBlacklist of
+            # MailSettingSystemConfiguration in a HashSet, compared exactly; a listed sender drops the whole mail.
+            system, _sources = self.osgi.system_configuration()
+            blacklist = set(getter.java_string(entry) for entry in system["sendBlacklist"])
+            if sender_address in blacklist:
+                LOG.warning("Skipping email because the sender is not specified")
+                return {"sent": False, "skipped": True,
+                        "error": "Email %s will be ignored because it is included in blacklist; skipping email "
+                                 "because the sender is not specified" % sender_address}
+            if to in blacklist:
+                return {"sent": False, "skipped": True,
+                        "error": "Email %s will be ignored because it is included in blacklist" % to}
+        else:
+            blacklist = [a.strip().lower() for a in self._lookup(company_id, "mail.send.blacklist").split(",")]
+            if to.strip().lower() in blacklist:
+                return {"sent": False, "skipped": True,
+                        "error": "Email %s will be ignored because it is included in mail.send.blacklist" % to}
         with self.lock:  # JavaMail reads the (shared) Properties when it sends
             properties = dict(session.properties)
         engine = "javamail" if self.javamail else "python"
