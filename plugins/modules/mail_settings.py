@@ -36,6 +36,11 @@ description:
     the portal's comma splitting gives them back unchanged. Only managed variables change; every other line stays
     byte for byte. A container reads its environment when it is created, so a change reports
     RV(restart_required=true), meaning the container must be re-created (a plain C(docker restart) is not enough).
+  - O(backend=client_extension) writes the same attributes as O(backend=osgi_config) into an C(instanceSettings) entry
+    (O(client_extension_id)) of a Liferay workspace's C(client-extension.yaml) (O(client_extension_file)), the
+    configuration-as-code path of Liferay SaaS. Only that entry's managed keys change; every other entry, key, comment
+    and line stays byte for byte, and a file the module cannot edit safely is refused. It takes effect when the client
+    extension is deployed (RV(deploy_required)). A password is written only with O(client_extension_secrets=inline).
   - Settings saved in the Control Panel are stored in the portal's database and win over
     C(portal-ext.properties); use M(liferay_ops.mail.mail_settings_info) to find out which layer wins.
 author:
@@ -69,8 +74,9 @@ options:
       - V(osgi_config) writes the OSGi C(.config) file of the mail settings (Liferay DXP 2025.Q4+ / Portal 2026).
       - V(env_file) writes C(LIFERAY_*) variables into the Docker env file O(env_file) (Liferay Docker images up to
         2025.Q3, which read mail settings from portal properties).
+      - V(client_extension) writes an C(instanceSettings) client extension into O(client_extension_file) (Liferay SaaS).
     type: str
-    choices: [properties, api, osgi_config, env_file]
+    choices: [properties, api, osgi_config, env_file, client_extension]
     default: properties
   state:
     description:
@@ -116,6 +122,31 @@ options:
         module fail. A value with a comma that starts or ends with whitespace is refused too, because Liferay splits
         environment values at commas and trims the pieces.
     type: path
+  client_extension_file:
+    description:
+      - O(backend=client_extension) only. The C(client-extension.yaml) to write, or the client extension's directory
+        (then C(client-extension.yaml) in it). Created when missing; its directory must exist. A symbolic link is followed.
+      - A new file is created with mode C(0600) unless O(mode) says otherwise.
+      - The module edits one entry and refuses a file it cannot edit with certainty (flow style, anchors, aliases, tags,
+        a managed key written over several lines, tabs in indentation, document markers, a key defined twice), naming the
+        line; nothing is written then.
+    type: path
+  client_extension_id:
+    description:
+      - O(backend=client_extension) only. The key of the C(instanceSettings) entry (the client extension's ID), lower-case
+        letters, digits, C(.), C(_) and C(-). An entry of that ID with another type or PID makes the module fail.
+    type: str
+    default: mail-instance-settings
+  client_extension_secrets:
+    description:
+      - O(backend=client_extension) only. What to do with O(smtp.password), O(pop.password) and password lines of
+        O(javamail_properties), which would sit in plain text in a file meant for a Git repository.
+      - V(refuse) makes the module fail before writing anything when one is given.
+      - V(inline) writes them (masked in the diff and results, file mode C(0600), a warning). Use it only where the file
+        is rendered from a vault in the pipeline that deploys the client extension and never committed.
+    type: str
+    choices: [refuse, inline]
+    default: refuse
   state_file:
     description:
       - O(backend=api) only. JSON file on the node that runs the module holding, per portal and instance, a salted
@@ -330,6 +361,17 @@ EXAMPLES = r'''
   # A container reads its environment when it is created: re-create it (docker compose up -d) on a change.
   notify: Recreate the Liferay container
 
+- name: Liferay SaaS - the mail settings as an instanceSettings client extension of a workspace
+  liferay_ops.mail.mail_settings:
+    backend: client_extension
+    client_extension_file: "{{ workspace }}/client-extensions/acme-mail-instance-settings"
+    client_extension_id: acme-mail-instance-settings
+    smtp:
+      host: smtp-relay.example.com
+      port: 587
+      security: starttls
+  delegate_to: localhost
+
 - name: Send through Microsoft 365 with Liferay's OAuth2 connector (no SMTP password)
   liferay_ops.mail.mail_settings:
     liferay_home: /opt/liferay
@@ -387,8 +429,17 @@ state_file:
 path:
   description: The file that was (or would be) edited, after following symbolic links for O(backend=properties)
     and O(backend=env_file).
-  returned: when O(backend=properties), O(backend=osgi_config) or O(backend=env_file)
+  returned: when O(backend=properties), O(backend=osgi_config), O(backend=env_file) or O(backend=client_extension)
   type: str
+client_extension_id:
+  description: The key of the C(instanceSettings) entry written (or removed).
+  returned: when O(backend=client_extension)
+  type: str
+  sample: mail-instance-settings
+deploy_required:
+  description: Whether the client extension must be built and deployed for the change to take effect.
+  returned: when O(backend=client_extension)
+  type: bool
 scope:
   description: V(instance) for a scoped C(.config) file with C(companyId), V(system) for the system-wide one.
   returned: when O(backend=osgi_config)
@@ -452,7 +503,7 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
 )
 from ansible_collections.liferay_ops.mail.plugins.module_utils.surface import SYSTEM_ONLY_OPTIONS, Surface, surface_argument_spec
 
-BACKENDS = ('api', 'env_file', 'osgi_config', 'properties')
+BACKENDS = ('api', 'client_extension', 'env_file', 'osgi_config', 'properties')
 # state=present writes at least one of these (jndi_name alone: the application server's session).
 PRESENT_NEEDS_ONE_OF = ('smtp', 'sender', 'jndi_name') + SYSTEM_ONLY_OPTIONS
 
@@ -462,6 +513,9 @@ def backend_class(name):
     if name == 'api':
         from ansible_collections.liferay_ops.mail.plugins.module_utils.backends.api import ApiBackend
         return ApiBackend
+    if name == 'client_extension':
+        from ansible_collections.liferay_ops.mail.plugins.module_utils.backends.client_extension import ClientExtensionBackend
+        return ClientExtensionBackend
     if name == 'env_file':
         from ansible_collections.liferay_ops.mail.plugins.module_utils.backends.env_file import EnvFileBackend
         return EnvFileBackend
@@ -485,6 +539,9 @@ def argument_spec():
         backup=dict(type='bool', default=False),
         osgi_configs_dir=dict(type='path'),
         env_file=dict(type='path'),
+        client_extension_file=dict(type='path'),
+        client_extension_id=dict(type='str', default='mail-instance-settings'),
+        client_extension_secrets=dict(type='str', choices=['refuse', 'inline'], default='refuse', no_log=False),
         liferay_version=dict(type='str', choices=list(LIFERAY_VERSIONS)),
     )
     spec.update(surface_argument_spec())
@@ -502,6 +559,7 @@ def main():
             ('backend', 'api', PORTAL_REQUIRED_OPTIONS),
             ('backend', 'osgi_config', ('osgi_configs_dir', 'liferay_home'), True),
             ('backend', 'env_file', ('env_file',)),
+            ('backend', 'client_extension', ('client_extension_file',)),
         ],
         mutually_exclusive=PORTAL_MUTUALLY_EXCLUSIVE,
         required_together=PORTAL_REQUIRED_TOGETHER,

@@ -26,6 +26,7 @@ anything is written, naming that option.
 """
 
 import os
+import re
 from collections import OrderedDict
 
 from ansible_collections.liferay_ops.mail.plugins.module_utils.backends.base import FileBackend
@@ -60,6 +61,9 @@ _OPTION_FOR_ATTRIBUTE = dict((attribute, OPTION_FOR_KEY[key]) for key, attribute
 _CREDENTIAL_IDENTITY = OrderedDict((OSGI_ATTRIBUTES[secret], tuple(OSGI_ATTRIBUTES[key] for key in keys))
                                    for secret, keys in CREDENTIAL_IDENTITY.items())
 _ADVANCED = OSGI_ATTRIBUTES['mail.session.mail.advanced.properties']
+# A reference to a secret in Liferay's SecretManager, which MailServiceImpl resolves (SecretResolver) in the
+# newest builds; it names a secret and is no secret itself (docs/saas.md).
+SECRET_REFERENCE_RE = re.compile(r'\$\{secretRef:[^{}\s]+\}\Z')
 
 
 def client_extension_path(params):
@@ -167,7 +171,8 @@ class ClientExtensionBackend(FileBackend):
 
     def _refuse_secrets(self):
         given = [server for server in ('smtp', 'pop')
-                 if (self.params.get(server) or {}).get('password')]
+                 if (self.params.get(server) or {}).get('password')
+                 and not SECRET_REFERENCE_RE.match(self.params[server]['password'])]
         if password_values(self.settings.portal_properties().get('mail.session.mail.advanced.properties')):
             given.append('javamail_properties')
         if not given:
@@ -175,9 +180,9 @@ class ClientExtensionBackend(FileBackend):
         option = '%s.password' % given[0] if given[0] != 'javamail_properties' else 'javamail_properties'
         raise BackendError(
             '%s: backend client_extension would write the password in plain text into %s, a file meant for a Git '
-            'repository, and Liferay resolves no secret reference in instanceSettings values. Leave the password out '
-            '(for a server that needs none), or set client_extension_secrets: inline to write it anyway and keep the '
-            'file out of version control (render it from your vault in the pipeline that deploys the client '
+            'repository. Give a ${secretRef:...} reference instead where the portal resolves one, leave the password '
+            'out (for a server that needs none), or set client_extension_secrets: inline to write it anyway and keep '
+            'the file out of version control (render it from your vault in the pipeline that deploys the client '
             'extension); see the collection\'s SaaS guide' % (option, self.path), 'client_extension_secrets')
 
     def _typed(self, name, text):

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The backend contract, checked the same way for all four backends.
+"""The backend contract, checked the same way for every backend.
 
 Each backend runs in-process with a real AnsibleModule built from mail_settings' own
 argument spec; the api backend talks to the real liferay-sim process. The contract:
@@ -33,7 +33,7 @@ from sim_fixtures import ADMIN, SimProcess  # noqa: E402 pylint: disable=wrong-i
 
 PASSWORD = 'Contract,S3cret"pw'
 ROTATED = 'R0tated-by-hand-pw'
-BACKENDS = ('properties', 'env_file', 'osgi_config', 'api')
+BACKENDS = ('properties', 'env_file', 'osgi_config', 'client_extension', 'api')
 
 
 class Target(object):
@@ -55,6 +55,10 @@ class Target(object):
             self.file = home / 'osgi' / 'configs' / (
                 'com.liferay.mail.settings.configuration.MailSettingCompanyConfiguration.config')
             self.params['liferay_version'] = '2025.q4'
+        elif backend == 'client_extension':
+            # The contract writes a password: this backend takes one only when told to.
+            self.file = tmp_path / 'client-extension.yaml'
+            self.params.update(client_extension_file=str(self.file), client_extension_secrets='inline')
         else:
             self.file = tmp_path / 'state' / 'fingerprints.json'
             self.params.update(portal_url=sim.url, api_user=ADMIN[0], api_password=ADMIN[1],
