@@ -221,6 +221,17 @@ options:
         this option the module refuses the combination.
     type: bool
     default: false
+  company_web_id:
+    description:
+      - Web ID of the portal instance (virtual instance) to configure, as shown in Control Panel > Virtual Instances.
+        Looked up with C(/company/get-company-by-web-id).
+      - When neither O(company_web_id) nor O(company_id) is given, the default instance V(liferay.com) is used
+        (O(backend=api)), or the system-wide configuration (O(backend=osgi_config)).
+      - O(backend=api) also takes a list of web IDs, or V(all) for every instance the portal lists
+        (C(/company/get-companies)): the same settings are applied to each in one task, with one fingerprint per
+        instance; RV(instances) has the result of each. The other backends take one web ID.
+      - Mutually exclusive with O(company_id).
+    type: raw
   scope:
     description:
       - O(backend=osgi_config) only. V(instance) writes the instance's scoped C(MailSettingCompanyConfiguration) and
@@ -419,7 +430,8 @@ company_id:
   returned: when O(backend=api) or O(backend=osgi_config)
   type: int
 requests:
-  description: How many HTTP requests were sent to the portal (0 when nothing changed).
+  description: How many HTTP requests were sent to the portal (0 when nothing changed; with O(company_web_id=all),
+    1 for the list of instances).
   returned: when O(backend=api)
   type: int
 state_file:
@@ -449,6 +461,19 @@ liferay_version:
   returned: when O(backend=osgi_config)
   type: str
   sample: '2025.q4'
+instances:
+  description:
+    - With O(backend=api) and a list (or V(all)) in O(company_web_id), one entry per instance - C(web_id),
+      C(company_id) (when known), C(changed), C(restart_required), C(requests) and C(settings) (secrets masked).
+    - RV(changed) and RV(restart_required) are true when any instance's are; RV(requests) counts every request of the
+      task (the instance list for V(all), then at most a lookup and a write per instance that changes); the diff is a
+      list with one entry per instance, its headers naming the instance.
+  returned: when O(backend=api) and O(company_web_id) names several instances
+  type: list
+  elements: dict
+  sample:
+    - {web_id: liferay.com, company_id: 20097, changed: true, restart_required: true, requests: 1}
+    - {web_id: shop.example.com, company_id: 20098, changed: false, restart_required: false, requests: 0}
 system_configuration:
   description:
     - With O(backend=osgi_config) and O(scope=system), the result of C(MailSettingSystemConfiguration.config) -
@@ -493,6 +518,7 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.portal.options im
     PORTAL_REQUIRED_OPTIONS,
     PORTAL_REQUIRED_TOGETHER,
     api_argument_spec,
+    company_web_ids,
     portal_argument_spec,
 )
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
@@ -545,6 +571,8 @@ def argument_spec():
         liferay_version=dict(type='str', choices=list(LIFERAY_VERSIONS)),
     )
     spec.update(surface_argument_spec())
+    # One web id, a list of them or all (backend api): checked by company_web_ids.
+    spec['company_web_id'] = dict(type='raw')
     return spec
 
 
@@ -569,6 +597,7 @@ def main():
         surface = Surface.from_params(module.params)
         surface.check_jndi(module.params['smtp'] is not None or module.params['pop'] is not None)
         surface.check_backend(module.params['backend'], module.params)
+        company_web_ids(module.params)
         if module.params['state'] == 'present':
             # Only portal properties (files and LIFERAY_* variables) interpolate ${...}.
             for warning in settings.warnings(interpolated=module.params['backend'] in ('properties', 'env_file')):

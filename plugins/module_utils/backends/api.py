@@ -22,6 +22,14 @@ in ``state_file`` (portal/fingerprint.py). In the backend contract:
   every instance's values on the one Properties of the portal's infrastructure
   session and never removes a key, so a Control Panel save (clearSession) does
   not drop it either (docs/liferay-model.md §4); the run warns about it.
+
+``company_web_id`` may name several instances (a list, or ``all`` for every instance
+``/company/get-companies`` reports): the same settings are applied to each, one
+fingerprint per instance (the record a single-instance run of that web id uses), so
+the requests are 1 (the instance list, for ``all``) + at most 2 per instance that
+changes (its company lookup, none for ``all``, and its write). The result lists each
+instance under ``instances``; ``changed`` and ``restart_required`` are true when any
+instance's are, and the diff is one per instance, its headers naming the instance.
 """
 
 from collections import OrderedDict
@@ -35,7 +43,11 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.portal.fingerprin
     api_scope,
     default_state_file,
 )
-from ansible_collections.liferay_ops.mail.plugins.module_utils.portal.options import DEFAULT_WEB_ID
+from ansible_collections.liferay_ops.mail.plugins.module_utils.portal.options import (
+    ALL_INSTANCES,
+    DEFAULT_WEB_ID,
+    company_web_ids,
+)
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import ADVANCED_PROPERTIES, SECRET_KEYS
 
 
@@ -56,18 +68,28 @@ class ApiBackend(Backend):
     # The layer is a masked record: there is no stored secret to carry over.
     secrets_readable = False
 
-    def __init__(self, module, settings):
+    def __init__(self, module, settings, web_id=None, company_id=None, client=None):
         super().__init__(module, settings)
         self.portal_url = normalise_portal_url(self.params.get('portal_url'))
-        self.scope = api_scope(self.params)
-        self.company_id = self.params.get('company_id')
+        #: several instances (a list of web ids, or ALL_INSTANCES), else None for one
+        self.instances = company_web_ids(self.params) if web_id is None else None
+        self.known_company_id = company_id
+        if web_id is not None or self.instances is not None:
+            # One instance of several: its own record, the one a run for that web id alone uses.
+            self.params = dict(self.params, company_web_id=web_id, company_id=None)
+        self.scope = api_scope(self.params) if self.instances is None else None
+        self.company_id = self.params.get('company_id') if company_id is None else company_id
         self.web_id = self.params.get('company_web_id') or DEFAULT_WEB_ID
-        if self.company_id is not None:
+        if web_id is not None:  # one of several instances: the header names it by its web id
+            self.layer_name = 'instance %s%s at %s' % (web_id, '' if company_id is None else ' (company %d)'
+                                                       % int(company_id), self.portal_url)
+        elif self.company_id is not None:
             self.layer_name = 'company %d at %s' % (int(self.company_id), self.portal_url)
         else:
             self.layer_name = 'instance %s at %s' % (self.web_id, self.portal_url)
         self.store = FingerprintStore(self.params.get('state_file') or default_state_file())
-        self.client = None
+        self.client = client
+        self.requests_before = client.requests if client is not None else 0
         self.record = None
 
     def check(self, desired):
@@ -101,7 +123,8 @@ class ApiBackend(Backend):
     def write(self, desired):
         payload, secrets_known = self._payload(desired)
         try:
-            self.client = PortalClient(self.params)
+            if self.client is None:
+                self.client = PortalClient(self.params)
             company_id = self._company_id()
             if self.params.get('state') == 'absent':
                 self.client.remove_preferences(company_id, list(self.read_keys()))
@@ -119,6 +142,8 @@ class ApiBackend(Backend):
     def _company_id(self):
         if self.params.get('company_id') is not None:
             return int(self.params['company_id'])
+        if self.known_company_id is not None:
+            return int(self.known_company_id)  # from the instance list of company_web_id: all
         # Looked up on every write rather than trusted from the state file: cheap, and never stale.
         return self.client.company_id(self.web_id)
 
@@ -154,6 +179,50 @@ class ApiBackend(Backend):
     def report(self):
         result = super().report()
         result['company_id'] = self.company_id
-        result['requests'] = self.client.requests if self.client is not None else 0
+        result['requests'] = self.client.requests - self.requests_before if self.client is not None else 0
         result['state_file'] = self.store.path
         return result
+
+    # --- several instances ------------------------------------------------------------------
+    def run(self):
+        if self.instances is None:
+            return super().run()
+        client = None
+        if self.instances == ALL_INSTANCES:
+            client = PortalClient(self.params)
+            try:
+                targets = client.companies()
+            except PortalApiError as error:
+                raise BackendError('company_web_id: all needs the list of instances: %s' % error.message)
+        else:
+            targets = [(None, web_id) for web_id in self.instances]
+        results = []
+        for company_id, web_id in targets:
+            instance = ApiBackend(self.module, self.settings, web_id=web_id, company_id=company_id, client=client)
+            try:
+                result = instance.run()
+            except BackendError as error:
+                done = ', '.join('%s (%s)' % (r['web_id'], 'changed' if r['changed'] else 'unchanged') for r in results)
+                raise BackendError('company_web_id: instance %s: %s%s' % (
+                    web_id, error.message, '; the instances before it were applied and recorded: %s' % done
+                    if done else ''))
+            client = client or instance.client
+            result['web_id'] = web_id
+            results.append(result)
+        return self._combined(results, client)
+
+    def _combined(self, results, client):
+        diffs = [result.pop('diff') for result in results if result.get('diff')]
+        combined = dict(
+            changed=any(result['changed'] for result in results),
+            restart_required=any(result['restart_required'] for result in results),
+            settings=results[0]['settings'] if results else {},
+            company_id=None,
+            requests=client.requests if client is not None else 0,
+            state_file=self.store.path,
+            instances=[dict((key, result.get(key)) for key in ('web_id', 'company_id', 'changed', 'restart_required',
+                                                                'requests', 'settings')) for result in results],
+        )
+        if diffs:
+            combined['diff'] = diffs
+        return combined

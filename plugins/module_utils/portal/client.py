@@ -45,6 +45,7 @@ _MIN_SCRUB_LENGTH = 6
 _MAX_SERVER_MESSAGE = 300
 
 GET_COMPANY_BY_WEB_ID = '/company/get-company-by-web-id'
+GET_COMPANIES = '/company/get-companies'
 UPDATE_PREFERENCES = '/company/update-preferences'
 REMOVE_PREFERENCES = '/company/remove-preferences'
 
@@ -187,6 +188,28 @@ class PortalClient:
         data = self.invoke(command, GET_COMPANY_BY_WEB_ID,
                            not_found='there is no portal instance with web id %r: check company_web_id' % web_id)
         return self._company_id_from(data, web_id)
+
+    def companies(self):
+        """(companyId, webId) of every instance the portal reports (``/company/get-companies``).
+
+        CompanyServiceImpl.getCompanies has no permission check of its own (7.4 and master): any authenticated
+        user may list the instances; writing them still needs the Administrator role of each one.
+        """
+        data = self.invoke({GET_COMPANIES: {}}, GET_COMPANIES,
+                           not_found='this portal has no /company/get-companies JSON web service: list the '
+                                     'instances in company_web_id instead of all')
+        companies = []
+        for entry in data if isinstance(data, list) else ():
+            try:
+                companies.append((int(entry['companyId']), str(entry['webId'])))
+            except (KeyError, TypeError, ValueError):
+                companies = None
+                break
+        if not companies:
+            raise PortalApiError(self._scrub('%s answered the instance list (%s) without a companyId and webId for '
+                                             'each instance: is portal_url a Liferay portal?'
+                                             % (self.invoke_url, GET_COMPANIES)))
+        return companies
 
     def update_preferences(self, company_id, properties):
         """Store ``properties`` as preferences of one instance (``/company/update-preferences``)."""

@@ -9,7 +9,11 @@ Kept free of heavy imports: every mail_settings run builds its argument spec fro
 here, while only api (and some osgi_config) runs need portal_api's HTTP stack.
 """
 
+from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import SettingsError
+
 DEFAULT_WEB_ID = 'liferay.com'
+# company_web_id: all - every instance the portal reports (/company/get-companies), api backend only.
+ALL_INSTANCES = 'all'
 DEFAULT_TIMEOUT = 30
 DEFAULT_STARTUP_TIMEOUT = 60
 
@@ -43,3 +47,40 @@ def api_argument_spec():
         state_file=dict(type='path'),
         force=dict(type='bool', default=False),
     )
+
+
+def company_web_ids(params):
+    """Normalise ``company_web_id`` (type raw in mail_settings) in ``params`` and return the instances it names.
+
+    A string (a number too) is one web id and gives None: the single-instance path. A list of web ids or
+    ``all`` gives that list (or ``ALL_INSTANCES``), for backend api only; raises SettingsError otherwise.
+    """
+    value = params.get('company_web_id')
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, list)):
+        raise SettingsError('company_web_id', 'must be a web id, a list of web ids, or all')
+    if isinstance(value, (int, float)):
+        value = params['company_web_id'] = str(value)
+    multiple = isinstance(value, list) or value == ALL_INSTANCES
+    if not multiple:
+        return None
+    if params.get('backend') != 'api':
+        raise SettingsError('company_web_id', 'a list of instances or all is for backend api only; backend %s '
+                            'configures one instance per task: give one web id (loop over the instances)'
+                            % params.get('backend'))
+    if value == ALL_INSTANCES:
+        return ALL_INSTANCES
+    web_ids = []
+    for entry in value:
+        if isinstance(entry, bool) or not isinstance(entry, (str, int)) or not str(entry).strip():
+            raise SettingsError('company_web_id', 'lists web ids: %r is not one' % (entry,))
+        entry = str(entry).strip()
+        if entry == ALL_INSTANCES:
+            raise SettingsError('company_web_id', 'all stands alone: give company_web_id: all, not in a list')
+        if entry in web_ids:
+            raise SettingsError('company_web_id', 'names %s twice: list each instance once' % entry)
+        web_ids.append(entry)
+    if not web_ids:
+        raise SettingsError('company_web_id', 'is an empty list: name at least one instance, or use all')
+    return web_ids

@@ -87,6 +87,7 @@ class JsonWebServices(object):
         self.portal = portal
         self.services = {
             "/company/get-company-by-web-id": ("CompanyService#getCompanyByWebId", self.get_company_by_web_id),
+            "/company/get-companies": ("CompanyService#getCompanies", self.get_companies),
             "/company/update-preferences": ("CompanyService#updatePreferences", self.update_preferences),
             "/company/remove-preferences": ("CompanyService#removePreferences", self.remove_preferences),
         }
@@ -141,6 +142,12 @@ class JsonWebServices(object):
         if company is None:
             raise ServiceError(404, NO_SUCH_COMPANY, "No Company exists with the key {webId=%s}" % web_id)
         return company.as_json()
+
+    def get_companies(self, params, user):
+        """CompanyServiceImpl.getCompanies(): every company, no permission check of its own (7.4:
+        regiCesar21/liferay-portal 22897b9c companyLocalService.getCompanies(); master 0d35634f
+        companyPersistence.findAll()); a guest is stopped before it, like every call here."""
+        return [company.as_json() for company in self.portal.companies]
 
     def _require_admin(self, company_id, user, analytics=False):
         """CompanyServiceImpl: hasUserRole(getUserId(), companyId, ADMINISTRATOR, true) for the *target* companyId
