@@ -228,7 +228,7 @@ options:
       - When neither O(company_web_id) nor O(company_id) is given, the default instance V(liferay.com) is used
         (O(backend=api)), or the system-wide configuration (O(backend=osgi_config)).
       - O(backend=api) also takes a list of web IDs, or V(all) for every instance the portal lists
-        (C(/company/get-companies)): the same settings are applied to each in one task, with one fingerprint per
+        (C(/company/get-companies)). The same settings are applied to each in one task, with one fingerprint per
         instance; RV(instances) has the result of each. The other backends take one web ID.
       - Mutually exclusive with O(company_id).
     type: raw

@@ -6,6 +6,7 @@ blacklist) the way mail-messaging-impl's MailServiceImpl and MailMessageListener
 
 import os
 import stat
+import time
 
 import pytest
 
@@ -33,6 +34,13 @@ def relay():
         yield {'port': controller.port, 'mailbox': mailbox}
     finally:
         controller.stop()
+
+
+def wait_for_log(sim, text, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while text not in sim.log():
+        assert time.monotonic() < deadline, 'the simulator never logged %r' % text
+        time.sleep(0.1)
 
 
 def read(path):
@@ -67,6 +75,7 @@ def test_jndi_and_blacklist_reach_the_portal_idempotent_masked(start_sim, smtp_s
     assert read(sim.configs / SYSTEM_FILE) == {'sendBlacklist': ['blocked@example.org', 'noreply@liferay.com']}
     assert stat.S_IMODE(os.stat(str(sim.configs / SYSTEM_FILE)).st_mode) == 0o600
 
+    wait_for_log(sim, 'System mail configuration %s applied' % SYSTEM_FILE)  # the file-install poll
     blocked = sim.send_test_mail(to='blocked@example.org')
     assert blocked['sent'] is False and blocked['skipped'], blocked
     delivered = sim.send_test_mail(to='Blocked@example.org')  # Liferay's HashSet compares exactly
@@ -146,8 +155,8 @@ def test_the_first_shape_has_no_jndi_attribute(tmp_path):
     refused = run_module(tmp_path, MODULE, system_args(tmp_path, jndi_name=JNDI))
     assert refused.rc != 0 and refused.result['msg'].startswith('jndi_name: the first shape'), refused.output
     assert path.read_text() == 'mailSessionMail=B"true"\n'
-    run = run_module(tmp_path, MODULE, system_args(tmp_path, send_blacklist=['x@example.org'], batch_size=10,
-                                                  audit_trail=['audit@example.org']))
+    args = system_args(tmp_path, send_blacklist=['x@example.org'], batch_size=10, audit_trail=['audit@example.org'])
+    run = run_module(tmp_path, MODULE, args)
     assert run.rc == 0 and run.result['system_config_shape'] == 'first', run.output
     assert read(path) == {'mailSessionMail': True, 'mailSendBlacklist': ['x@example.org'], 'mailBatchSize': '10',
                           'mailAuditTrail': 'audit@example.org'}

@@ -14,8 +14,8 @@ def test_every_instance_for_any_authenticated_user(start_sim):
     for auth in (ADMIN, USER):  # USER administers no instance
         response = companies(sim, auth)
         assert response.status_code == 200, response.text
-        assert [(c["companyId"], c["webId"]) for c in response.json()] == [(20097, "liferay.com"),
-                                                                          (20098, "shop.example.com")]
+        listed = [(c["companyId"], c["webId"]) for c in response.json()]
+        assert listed == [(20097, "liferay.com"), (20098, "shop.example.com")]
 
 
 def test_guest_is_refused(start_sim):

@@ -51,6 +51,8 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.portal.options im
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import ADVANCED_PROPERTIES, SECRET_KEYS
 
 
+# What the result lists for each instance of several.
+_INSTANCE_KEYS = ('web_id', 'company_id', 'changed', 'restart_required', 'requests', 'settings')
 # Stands for a password the portal keeps (update_password on_create without a password); never sent.
 _KEPT = '(kept)'
 
@@ -220,8 +222,7 @@ class ApiBackend(Backend):
             company_id=None,
             requests=client.requests if client is not None else 0,
             state_file=self.store.path,
-            instances=[dict((key, result.get(key)) for key in ('web_id', 'company_id', 'changed', 'restart_required',
-                                                                'requests', 'settings')) for result in results],
+            instances=[dict((key, result.get(key)) for key in _INSTANCE_KEYS) for result in results],
         )
         if diffs:
             combined['diff'] = diffs

@@ -8,9 +8,10 @@
 Which file configures an instance, and which one wins, is formats/mail_config.py's
 (docs/liferay-model.md §7, §8). This backend edits the instance's scoped file (the most
 recently updated one when there are several), or the system-wide file when no instance is
-named (``scope``: ``instance`` when company_id or company_web_id is given, else ``system``).
-With ``scope: system`` the options of MailSettingSystemConfiguration (``jndi_name``,
-``send_blacklist``, ...) go into that PID's own file in the same task (backends/osgi_system.py). Configuration handlers clear the cached mail session when a file is written, so a
+named (``scope``: ``instance`` when company_id or company_web_id is given,
+else ``system``). With ``scope: system`` the options of MailSettingSystemConfiguration
+(``jndi_name``, ``send_blacklist``, ...) go into that PID's own file in the same task
+(backends/osgi_system.py). Configuration handlers clear the cached mail session when a file is written, so a
 written file applies without a restart; deleting a scoped file does not clear it
 (docs/liferay-model.md §8).
 
