@@ -465,7 +465,7 @@ instances:
   description:
     - With O(backend=api) and a list (or V(all)) in O(company_web_id), one entry per instance - C(web_id),
       C(company_id) (when known), C(changed), C(restart_required), C(requests) and C(settings) (secrets masked).
-    - RV(changed) and RV(restart_required) are true when any instance's are; RV(requests) counts every request of the
+    - C(changed) and RV(restart_required) are true when any instance's are; RV(requests) counts every request of the
       task (the instance list for V(all), then at most a lookup and a write per instance that changes); the diff is a
       list with one entry per instance, its headers naming the instance.
   returned: when O(backend=api) and O(company_web_id) names several instances
@@ -479,7 +479,7 @@ system_configuration:
     - With O(backend=osgi_config) and O(scope=system), the result of C(MailSettingSystemConfiguration.config) -
       C(changed), C(path), C(settings) (its managed attributes), C(system_config_shape) and how it was chosen
       (C(system_config_shape_source) - V(given), V(detected) or V(default)), C(restart_required) and C(backup_file).
-      RV(changed) and RV(restart_required) are true when either file needs it; the diff is then a list of both.
+      C(changed) and RV(restart_required) are true when either file needs it; the diff is then a list of both.
   returned: when O(backend=osgi_config) writes a system-scoped option
   type: dict
   sample:
