@@ -115,21 +115,28 @@ def advanced_findings(where, text, transport):
 
 
 def _blacklist(text):
-    return [entry.strip().lower() for entry in (text or '').split(',') if entry.strip()]
+    return [entry.strip() for entry in (text or '').split(',') if entry.strip()]
 
 
-def blacklist_findings(sender, sender_source, blacklist, blacklist_source, params, defaults_only=False):
-    """The default sender and the test recipient against the send blacklist (lower case, as entered).
-    ``defaults_only``: sender and blacklist are both Liferay's defaults (no finding for the sender then)."""
+def blacklist_findings(sender, sender_source, blacklist, blacklist_source, params, defaults_only=False,
+                       exact=False):
+    """The default sender and the test recipient against the send blacklist.
+    ``defaults_only``: sender and blacklist are both Liferay's defaults (no finding for the sender then).
+    ``exact``: compare as 2025.Q4's MailMessageListener does (exact, case-sensitive, liferay-model.md §10.5);
+    otherwise ignoring case, since 7.4's comparison is not confirmed and a missed drop costs more."""
     found = []
-    listed = set(entry.lower() for entry in blacklist)
-    if sender and sender.lower() in listed and not defaults_only:
+
+    def fold(address):
+        return address if exact else address.lower()
+
+    listed = set(fold(entry) for entry in blacklist)
+    if sender and fold(sender) in listed and not defaults_only:
         found.append('the default sender %s (from %s) is on the send blacklist (%s): Liferay drops every mail addressed '
                      'to it with "Email %s will be ignored because it is included in mail.send.blacklist", so copies '
                      'and replies to the sender never arrive; give the sender a real address (sender.address) or take '
                      'it off the blacklist' % (sender, sender_source, blacklist_source, sender))
     recipient = params.get('test_recipient')
-    if recipient and recipient.lower() in listed:
+    if recipient and fold(recipient) in listed:
         found.append('the test recipient %s is on the send blacklist (%s): Liferay drops the test message without an '
                      'error (only a WARN in its log); send it to another address' % (recipient, blacklist_source))
     return found
@@ -247,5 +254,6 @@ def osgi_findings(configs, system, effective, params):
     if configs or system is not None:
         sender, sender_source = effective.get(SENDER_ADDRESS, ('', DEFAULT_SOURCE))
         found.extend(blacklist_findings(sender, sender_source, [entry.strip() for entry in blacklist],
-                                        blacklist_source, params, sender_source == DEFAULT_SOURCE and system is None))
+                                        blacklist_source, params, sender_source == DEFAULT_SOURCE and system is None,
+                                        exact=True))
     return found

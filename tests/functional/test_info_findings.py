@@ -157,3 +157,16 @@ def test_osgi_system_configuration_jndi_and_blacklist(home, tmp_path, jndi, blac
     assert 'sets %s=mail/MailSession: Liferay looks the mail session up in JNDI' % jndi in found
     assert 'the default sender ops@example.com (from portal-ext.properties) is on the send blacklist (%s in' % blacklist in found
     assert 'the test recipient x@example.com is on the send blacklist (%s in' % blacklist in found
+
+
+def test_osgi_blacklist_matches_exactly_as_2025q4_does(home, tmp_path):
+    """2025.Q4's MailMessageListener compares blacklist entries exactly (liferay-model.md §10.5): an entry that
+    differs in case does not drop the mail, so it is no finding; the same address as written is one."""
+    write_config(home, PID + '.config', 'outgoingSMTPServer="smtp.example.com"\n')
+    write_config(home, SYSTEM_PID + '.config', 'sendBlacklist=["Ops@Example.com","x@example.com"]\n')
+    (home / 'portal-ext.properties').write_text('admin.email.from.address=ops@example.com\n')
+    run = run_module(tmp_path, MODULE, dict(liferay_home=str(home), test_recipient='x@example.com'))
+    assert run.rc == 0, run.output
+    found = '\n'.join(run.result['findings'])
+    assert 'the default sender ops@example.com' not in found
+    assert 'the test recipient x@example.com is on the send blacklist (sendBlacklist in' in found
