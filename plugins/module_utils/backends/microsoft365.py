@@ -16,13 +16,12 @@ The api backend cannot write it: an OSGi configuration is no portal preference, 
 Liferay 7.4's JSON web services have no call for configurations.
 """
 
-import errno
 import os
 from collections import OrderedDict
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.backends.base import FileBackend
-from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import BackendError, OsgiConfigError
-from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.mail_config import COMPANY_ID, read_config_file
+from ansible_collections.liferay_ops.mail.plugins.module_utils.backends.osgi_file import OsgiFileBackend
+from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import BackendError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.mail_config import COMPANY_ID
 from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.microsoft365_config import (
     ATTRIBUTES,
     OPTION_FOR_ATTRIBUTE,
@@ -32,7 +31,7 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.microsoft
     scoped_files_for,
     scoped_name,
 )
-from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.osgi_config import OsgiConfigDocument, check_config_value
+
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import MICROSOFT365_CREDENTIAL_IDENTITY
 
 API_REFUSAL = (
@@ -41,8 +40,6 @@ API_REFUSAL = (
     'service for configurations. Write it as a file instead: run this module with backend properties (or env_file) '
     'and liferay_home or osgi_configs_dir on every portal node, which puts the .config into osgi/configs, or enter '
     'it in Instance Settings > Email for each instance')
-_BOOKKEEPING = frozenset(('service.pid', 'service.factoryPid', 'service.bundleLocation', 'felix.fileinstall.filename'))
-
 
 def connector_directory(params):
     """Where the connector's .config goes: osgi_configs_dir, <liferay_home>/osgi/configs, or osgi/configs beside
@@ -59,8 +56,7 @@ def connector_directory(params):
                        'of the Liferay home: give liferay_home or osgi_configs_dir')
 
 
-class Microsoft365Backend(FileBackend):
-    file_option = 'osgi_configs_dir'
+class Microsoft365Backend(OsgiFileBackend):
     key_order = (COMPANY_ID,) + ATTRIBUTES
     secret_keys = ('clientSecret',)
     credential_identity = MICROSOFT365_CREDENTIAL_IDENTITY
@@ -76,21 +72,6 @@ class Microsoft365Backend(FileBackend):
         self.layer_name = 'MailOutlookAuthConnectorCompanyConfiguration'
 
     # --- target -------------------------------------------------------------------------
-    def prepare_directory(self):
-        if os.path.isdir(self.directory):
-            return
-        parent = os.path.dirname(self.directory)
-        if not os.path.isdir(parent):
-            raise BackendError('osgi_configs_dir: %s does not exist (nor its parent %s): give the osgi/configs '
-                               'directory of the Liferay home, or correct liferay_home' % (self.directory, parent))
-        if self.module.check_mode or self.params.get('state') == 'absent':
-            return
-        try:
-            os.mkdir(self.directory, 0o755)
-        except OSError as exc:
-            if exc.errno != errno.EEXIST:
-                raise BackendError('osgi_configs_dir: cannot create %s (%s)' % (self.directory, exc.strerror))
-
     def resolve_target(self):
         if self.company_id is None:
             self.set_path(os.path.join(self.directory, SYSTEM_FILE))
@@ -105,12 +86,6 @@ class Microsoft365Backend(FileBackend):
         self.layer_name = 'MailOutlookAuthConnectorCompanyConfiguration'
 
     # --- file hooks ---------------------------------------------------------------------
-    def load(self, path):
-        return read_config_file(path, self.file_option)
-
-    def new_document(self):
-        return OsgiConfigDocument()
-
     def values(self):
         return OrderedDict((name, value) for name, value in attribute_values(self.document).items())
 
@@ -123,7 +98,7 @@ class Microsoft365Backend(FileBackend):
 
     def plan_absent(self, current):
         desired = OrderedDict((name, None) for name in current)
-        if COMPANY_ID in current and self._foreign_attributes():
+        if COMPANY_ID in current and self.foreign_attributes():
             desired[COMPANY_ID] = current[COMPANY_ID]
         return desired
 
@@ -133,33 +108,18 @@ class Microsoft365Backend(FileBackend):
     def secret_needed(self, key, desired):
         return True
 
+    def config_value(self, name, text):
+        return config_value(name, text)
+
     def check(self, desired):
-        for name, text in desired.items():
-            try:
-                check_config_value(name, config_value(name, text))
-            except OsgiConfigError as exc:
-                raise OsgiConfigError('%s: %s' % (self.option_for(name), exc.reason))
+        self.check_values(desired)
 
     def holds(self, key, value):
         return self.values().get(key) == value
 
-    def _foreign_attributes(self):
-        ours = set(self.key_order) | _BOOKKEEPING
-        return [name for name in self.document.attributes if name not in ours and not name.startswith(':')]
-
-    def apply(self, desired):
-        for name, text in desired.items():
-            if text is None:
-                self.document.remove(name)
-            else:
-                self.document.set(name, config_value(name, text))
-
     def should_delete(self):
-        return self.params.get('state') == 'absent' and not self._foreign_attributes() and \
+        return self.params.get('state') == 'absent' and not self.foreign_attributes() and \
             all(name not in self.document.attributes for name in ATTRIBUTES)
-
-    def to_bytes(self):
-        return self.document.to_text().encode('utf-8')
 
     def holds_secret(self):
         value = self.document.get('clientSecret')

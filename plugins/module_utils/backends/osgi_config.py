@@ -22,13 +22,12 @@ Values are compared by meaning (``outgoingSMTPPort=I"587"`` equals ``"587"``),
 never by bytes, and attributes this module does not manage are kept.
 """
 
-import errno
 import os
 from collections import OrderedDict
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.backends.base import FileBackend
+from ansible_collections.liferay_ops.mail.plugins.module_utils.backends.osgi_file import OsgiFileBackend
 from ansible_collections.liferay_ops.mail.plugins.module_utils.backends.osgi_system import SystemConfigBackend
-from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import BackendError, OsgiConfigError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import BackendError
 from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.mail_config import (
     COMPANY_ID,
     COMPANY_PID,
@@ -43,7 +42,7 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.mail_conf
     scoped_file_name,
     scoped_files_for,
 )
-from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.osgi_config import OsgiConfigDocument, check_config_value
+
 from ansible_collections.liferay_ops.mail.plugins.module_utils.portal.client import PortalClient
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
     CREDENTIAL_IDENTITY,
@@ -58,8 +57,6 @@ _CREDENTIAL_IDENTITY = OrderedDict((OSGI_ATTRIBUTES[secret], tuple(OSGI_ATTRIBUT
                                    for secret, keys in CREDENTIAL_IDENTITY.items())
 # Attributes Configuration Admin / FileInstall may add for their own bookkeeping:
 # a file holding only these besides ours is still "ours" to delete.
-_BOOKKEEPING = frozenset(('service.pid', 'service.factoryPid', 'service.bundleLocation', 'felix.fileinstall.filename'))
-
 
 def configs_dir(params):
     """``osgi_configs_dir``, else ``<liferay_home>/osgi/configs``."""
@@ -71,8 +68,7 @@ def configs_dir(params):
                        'to know where the .config files live')
 
 
-class OsgiConfigBackend(FileBackend):
-    file_option = 'osgi_configs_dir'
+class OsgiConfigBackend(OsgiFileBackend):
     key_order = (COMPANY_ID,) + MANAGED_ATTRIBUTES
     secret_keys = OSGI_SECRET_ATTRIBUTES
     credential_identity = _CREDENTIAL_IDENTITY
@@ -130,21 +126,6 @@ class OsgiConfigBackend(FileBackend):
                 'portal is DXP 2025.Q4+ / Portal 2026)' % (COMPANY_PID, version))
         return version
 
-    def prepare_directory(self):
-        if os.path.isdir(self.directory):
-            return
-        parent = os.path.dirname(self.directory)
-        if not os.path.isdir(parent):
-            raise BackendError('osgi_configs_dir: %s does not exist (nor its parent %s): give the osgi/configs '
-                               'directory of the Liferay home, or correct liferay_home' % (self.directory, parent))
-        if self.module.check_mode or self.params.get('state') == 'absent':
-            return
-        try:
-            os.mkdir(self.directory, 0o755)
-        except OSError as exc:
-            if exc.errno != errno.EEXIST:
-                raise BackendError('osgi_configs_dir: cannot create %s (%s)' % (self.directory, exc.strerror))
-
     def resolve_target(self):
         """Pick the file to edit and the companyId it must hold."""
         if not self.scoped:
@@ -187,12 +168,6 @@ class OsgiConfigBackend(FileBackend):
         return PortalClient(self.params).company_id(self.web_id)
 
     # --- file hooks ---------------------------------------------------------------------
-    def load(self, path):
-        return read_config_file(path)
-
-    def new_document(self):
-        return OsgiConfigDocument()
-
     def values(self):
         return OrderedDict(attribute_values(self.document, self.key_order))
 
@@ -210,7 +185,7 @@ class OsgiConfigBackend(FileBackend):
 
     def plan_absent(self, current):
         desired = super().plan_absent(current)
-        if COMPANY_ID in current and self._foreign_attributes():
+        if COMPANY_ID in current and self.foreign_attributes():
             # Other instance-scoped settings stay in the file; they still need their companyId.
             desired[COMPANY_ID] = current[COMPANY_ID]
         return desired
@@ -227,23 +202,16 @@ class OsgiConfigBackend(FileBackend):
                                'MailSettingSystemConfiguration (jndiName, mailSessionJndiName in earlier 2025 builds), '
                                'which has system scope only: one JNDI session for every instance. Use scope: system '
                                'without company_id/company_web_id')
-        for name, text in desired.items():
-            try:
-                check_config_value(name, config_value(name, text))
-            except OsgiConfigError as exc:
-                # Nothing is written: the value would not reach the mail session as given.
-                raise OsgiConfigError('%s: %s' % (_OPTION_FOR_ATTRIBUTE.get(name, name), exc.reason))
+        self.check_values(desired)
+
+    def config_value(self, name, text):
+        return config_value(name, text)
 
     def holds(self, key, value):
         return self.values().get(key) == value
 
     def option_for(self, key):
         return _OPTION_FOR_ATTRIBUTE.get(key, key)
-
-    def _foreign_attributes(self):
-        """Attributes of the file that this module does not manage."""
-        ours = set(self.key_order) | _BOOKKEEPING
-        return [name for name in self.document.attributes if name not in ours and not name.startswith(':')]
 
     def needs_write(self, before, desired):
         unstable = [name for name in desired if name in self.document.unstable]
@@ -254,7 +222,7 @@ class OsgiConfigBackend(FileBackend):
         changed = bool(unstable) or any(before.get(name) != desired[name] for name in desired)
         # state=absent deletes a file that holds nothing but what this module manages.
         self.deleted_scoped = bool(changed and self.scoped and self.exists and self.params.get('state') == 'absent'
-                                   and not self._foreign_attributes())
+                                   and not self.foreign_attributes())
         return changed
 
     def restart_required(self):
@@ -263,21 +231,9 @@ class OsgiConfigBackend(FileBackend):
         # (docs/liferay-model.md §8).
         return self.deleted_scoped
 
-    def apply(self, desired):
-        for name, text in desired.items():
-            if text is None:
-                self.document.remove(name)
-            else:
-                self.document.set(name, config_value(name, text))
-
     def should_delete(self):
-        return self.params.get('state') == 'absent' and not self._foreign_attributes() and \
+        return self.params.get('state') == 'absent' and not self.foreign_attributes() and \
             all(name not in self.document.attributes for name in MANAGED_ATTRIBUTES)
-
-    def to_bytes(self):
-        # The temporary name starts with '.' and does not end in .config, so FileInstall never reads it;
-        # neither does it read a backup, whose name ends in '~'.
-        return self.document.to_text().encode('utf-8')
 
     def holds_secret(self):
         return any(self.document.get(name) is not None and scalar_text(self.document.get(name))

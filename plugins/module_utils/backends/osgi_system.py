@@ -23,17 +23,14 @@ returns a cached session before it looks at ``jndiName`` and the modification cl
 so a JNDI name set or changed takes effect once the sessions are cleared: ``restart_required``.
 """
 
-import errno
 import os
 from collections import OrderedDict
 
-from ansible_collections.liferay_ops.mail.plugins.module_utils.backends.base import FileBackend
-from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import BackendError, OsgiConfigError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.backends.osgi_file import OsgiFileBackend
+from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import BackendError
 from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.mail_config import read_config_file
 from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.osgi_config import (
     SCALAR,
-    OsgiConfigDocument,
-    check_config_value,
     config_bool,
     config_string,
     config_string_array,
@@ -48,7 +45,6 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.surface import (
     detect_shape,
 )
 
-_BOOKKEEPING = frozenset(('service.pid', 'service.factoryPid', 'service.bundleLocation', 'felix.fileinstall.filename'))
 # Array items are shown joined with this in diffs and results (an e-mail address Liferay accepts has no comma).
 ARRAY_SEPARATOR = ','
 
@@ -92,10 +88,9 @@ def system_config_value(shape, name, text):
     return config_string(text)
 
 
-class SystemConfigBackend(FileBackend):
+class SystemConfigBackend(OsgiFileBackend):
     """``<osgi_configs_dir>/com.liferay.mail.settings.configuration.MailSettingSystemConfiguration.config``."""
 
-    file_option = 'osgi_configs_dir'
     secret_keys = frozenset()
     credential_identity = OrderedDict()
 
@@ -117,20 +112,6 @@ class SystemConfigBackend(FileBackend):
         return tuple(self.names.values()) if self.shape else ()
 
     # --- target -------------------------------------------------------------------------
-    def prepare_directory(self):
-        if os.path.isdir(self.directory):
-            return
-        if not os.path.isdir(os.path.dirname(self.directory)):
-            raise BackendError('osgi_configs_dir: %s does not exist (nor its parent): give the osgi/configs directory '
-                               'of the Liferay home, or correct liferay_home' % self.directory)
-        if self.module.check_mode or self.params.get('state') == 'absent':
-            return
-        try:
-            os.mkdir(self.directory, 0o755)
-        except OSError as exc:
-            if exc.errno != errno.EEXIST:
-                raise BackendError('osgi_configs_dir: cannot create %s (%s)' % (self.directory, exc.strerror))
-
     def resolve_target(self):
         self.set_path(os.path.join(self.directory, SYSTEM_CONFIG_FILE))
         self.layer_name = 'MailSettingSystemConfiguration'
@@ -160,12 +141,6 @@ class SystemConfigBackend(FileBackend):
         return 'current', 'default'
 
     # --- file hooks ---------------------------------------------------------------------
-    def load(self, path):
-        return read_config_file(path, self.file_option)
-
-    def new_document(self):
-        return OsgiConfigDocument()
-
     def values(self):
         values = OrderedDict()
         for name in self.key_order:
@@ -186,12 +161,10 @@ class SystemConfigBackend(FileBackend):
                                'so that Liferay build cannot use a JNDI session from the OSGi configuration; leave '
                                'jndi_name out, or set system_config_shape if the build is a newer one'
                                % (self.shape, 'given' if self.shape_source == 'given' else 'detected in %s' % self.path))
-        options = dict((attribute, option) for option, attribute in self.names.items())
-        for name, text in desired.items():
-            try:
-                check_config_value(name, system_config_value(self.shape, name, text))
-            except OsgiConfigError as exc:
-                raise OsgiConfigError('%s: %s' % (options.get(name, name), exc.reason))
+        self.check_values(desired)
+
+    def config_value(self, name, text):
+        return system_config_value(self.shape, name, text)
 
     def option_for(self, key):
         return dict((attribute, option) for option, attribute in self.names.items()).get(key, key)
@@ -200,22 +173,8 @@ class SystemConfigBackend(FileBackend):
         return key not in self.document.unstable and \
             same_value(self.document.get(key), system_config_value(self.shape, key, value))
 
-    def _foreign_attributes(self):
-        ours = set(self.key_order) | _BOOKKEEPING
-        return [name for name in self.document.attributes if name not in ours and not name.startswith(':')]
-
-    def apply(self, desired):
-        for name, text in desired.items():
-            if text is None:
-                self.document.remove(name)
-            else:
-                self.document.set(name, system_config_value(self.shape, name, text))
-
     def should_delete(self):
-        return self.params.get('state') == 'absent' and not self._foreign_attributes()
-
-    def to_bytes(self):
-        return self.document.to_text().encode('utf-8')
+        return self.params.get('state') == 'absent' and not self.foreign_attributes()
 
     def restart_required(self):
         jndi = SYSTEM_ATTRIBUTE_SHAPES[self.shape].get('jndi_name')

@@ -78,12 +78,12 @@ def scalar_text(value):
     return value.value
 
 
-def attribute_text(name, value):
-    """The meaning Liferay gets from one attribute, as text: 'true'/'false' for booleans."""
+def attribute_text(name, value, booleans=OSGI_BOOLEAN_ATTRIBUTES):
+    """The meaning Liferay gets from one attribute, as text: 'true'/'false' for the attributes in ``booleans``."""
     if value is None:
         return None
     text = scalar_text(value)
-    if name in OSGI_BOOLEAN_ATTRIBUTES and value.kind == SCALAR:
+    if name in booleans and value.kind == SCALAR:
         # Boolean.valueOf / GetterUtil: "true" in any case is true, anything else false.
         return 'true' if text.strip().lower() == 'true' else 'false'
     if name == COMPANY_ID and value.kind == SCALAR:
@@ -91,23 +91,23 @@ def attribute_text(name, value):
     return text
 
 
-def attribute_values(document, names=(COMPANY_ID,) + MANAGED_ATTRIBUTES):
+def attribute_values(document, names=(COMPANY_ID,) + MANAGED_ATTRIBUTES, booleans=OSGI_BOOLEAN_ATTRIBUTES):
     """name -> text of the attributes of ``document`` among ``names``, in that order."""
     values = {}
     for name in names:
-        text = attribute_text(name, document.get(name))
+        text = attribute_text(name, document.get(name), booleans)
         if text is not None:
             values[name] = text
     return values
 
 
-def config_value(name, text):
-    """The typed value written for one attribute."""
-    if name in OSGI_BOOLEAN_ATTRIBUTES:
+def config_value(name, text, booleans=OSGI_BOOLEAN_ATTRIBUTES):
+    """The typed value written for one attribute: B"..." for ``booleans``, L"<id>" for companyId."""
+    if name in booleans:
         return config_bool(text == 'true')
     if name == COMPANY_ID:
         return config_long(int(text))
-    # Every other attribute of MailSettingCompanyConfiguration is a String, ports included.
+    # Every other attribute of MailSettingCompanyConfiguration (and of the connector's) is a String, ports included.
     return config_string(text)
 
 
@@ -139,9 +139,9 @@ def _update_order(path):
         return (0, os.path.basename(path))
 
 
-def scoped_files(directory):
-    """Every scoped mail configuration file in ``directory``, the most recently updated last."""
-    return sorted(glob.glob(os.path.join(glob.escape(directory), glob.escape(SCOPED_PREFIX) + '*.config')),
+def scoped_files(directory, prefix=SCOPED_PREFIX):
+    """Every scoped configuration file of ``prefix`` in ``directory``, the most recently updated last."""
+    return sorted(glob.glob(os.path.join(glob.escape(directory), glob.escape(prefix) + '*.config')),
                   key=_update_order)
 
 

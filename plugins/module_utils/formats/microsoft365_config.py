@@ -16,20 +16,14 @@ Attributes: ``clientId``, ``clientSecret``, ``tenantId`` (String), ``pop3Connect
 does (formats/osgi_config.py), like those of the mail settings (formats/mail_config.py).
 """
 
-import glob
 import os
 
+from ansible_collections.liferay_ops.mail.plugins.module_utils.formats import mail_config
 from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.mail_config import (
     COMPANY_ID,
     company_of,
     read_config_file,
-)
-from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.osgi_config import (
-    SCALAR,
-    config_bool,
-    config_long,
-    config_string,
-    render_value,
+    scoped_files,
 )
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
     MICROSOFT365_ATTRIBUTES,
@@ -50,53 +44,24 @@ def scoped_name(company_id):
     return '%s%d.config' % (SCOPED_PREFIX, int(company_id))
 
 
-def _update_order(path):
-    try:
-        return (os.stat(path).st_mtime_ns, os.path.basename(path))
-    except OSError:
-        return (0, os.path.basename(path))
-
-
 def scoped_files_for(directory, company_id):
     """The scoped connector files in ``directory`` whose companyId is ``company_id``, the one Liferay uses last."""
     found = []
-    pattern = os.path.join(glob.escape(directory), glob.escape(SCOPED_PREFIX) + '*.config')
-    for path in sorted(glob.glob(pattern), key=_update_order):
+    for path in scoped_files(directory, SCOPED_PREFIX):
         document = read_config_file(path)
         if document is not None and company_of(document) == int(company_id):
             found.append(path)
     return found
 
 
-def attribute_text(name, value):
-    """The meaning Liferay gets from one attribute, as text ('true'/'false' for the switches)."""
-    if value is None:
-        return None
-    text = value.value if value.kind == SCALAR else render_value(value)
-    if name in MICROSOFT365_BOOLEAN_ATTRIBUTES and value.kind == SCALAR:
-        return 'true' if text.strip().lower() == 'true' else 'false'
-    if name == COMPANY_ID and value.kind == SCALAR:
-        return text.strip()
-    return text
-
-
 def attribute_values(document):
     """name -> text of companyId and the connector's attributes held by ``document``."""
-    values = {}
-    for name in (COMPANY_ID,) + ATTRIBUTES:
-        text = attribute_text(name, document.get(name))
-        if text is not None:
-            values[name] = text
-    return values
+    return mail_config.attribute_values(document, (COMPANY_ID,) + ATTRIBUTES, MICROSOFT365_BOOLEAN_ATTRIBUTES)
 
 
 def config_value(name, text):
     """The typed value written for one attribute: B"true" for the switches, L"<id>" for companyId."""
-    if name in MICROSOFT365_BOOLEAN_ATTRIBUTES:
-        return config_bool(text == 'true')
-    if name == COMPANY_ID:
-        return config_long(int(text))
-    return config_string(text)
+    return mail_config.config_value(name, text, MICROSOFT365_BOOLEAN_ATTRIBUTES)
 
 
 def connector_file_for(directory, company_id=None):
