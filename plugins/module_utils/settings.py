@@ -453,6 +453,14 @@ class MailSettings:
         keys[ADVANCED_PROPERTIES] = render_javamail_properties(self.effective_javamail_properties())
         return keys
 
+    def osgi_attributes(self):
+        """The managed keys as attributes of the 2025.Q4 mail configuration (text values).
+
+        ``mail.session.mail`` has no counterpart: that configuration is always structured.
+        """
+        return OrderedDict((OSGI_ATTRIBUTES[key], value) for key, value in self.portal_properties().items()
+                           if key in OSGI_ATTRIBUTES)
+
     def secrets(self):
         """The raw secret values, for callers that must scrub free text."""
         secrets = [server['password'] for server in (self.smtp, self.pop) if server and server['password']]

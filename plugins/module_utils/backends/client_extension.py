@@ -141,12 +141,7 @@ class ClientExtensionBackend(FileBackend):
                            for name, typed in typed_values(self.document, MANAGED_ATTRIBUTES).items())
 
     def desired_values(self):
-        desired = OrderedDict()
-        for key, value in self.settings.portal_properties().items():
-            name = OSGI_ATTRIBUTES.get(key)
-            if name is not None:  # mail.session.mail has no counterpart: the configuration is always structured
-                desired[name] = value
-        return desired
+        return self.settings.osgi_attributes()
 
     def plan(self, current):
         desired = super().plan(current)

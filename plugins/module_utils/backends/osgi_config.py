@@ -177,10 +177,7 @@ class OsgiConfigBackend(OsgiFileBackend):
             return desired  # only system-scoped options given: the company file stays as it is
         if self.scoped and self.company_id is not None:
             desired[COMPANY_ID] = str(self.company_id)
-        for key, value in self.settings.portal_properties().items():
-            name = OSGI_ATTRIBUTES.get(key)
-            if name is not None:  # mail.session.mail has no counterpart: the configuration is always structured
-                desired[name] = value
+        desired.update(self.settings.osgi_attributes())
         return desired
 
     def plan_absent(self, current):
