@@ -41,6 +41,7 @@ API_REFUSAL = (
     'and liferay_home or osgi_configs_dir on every portal node, which puts the .config into osgi/configs, or enter '
     'it in Instance Settings > Email for each instance')
 
+
 def connector_directory(params):
     """Where the connector's .config goes: osgi_configs_dir, <liferay_home>/osgi/configs, or osgi/configs beside
     the properties file when that directory is a Liferay home."""

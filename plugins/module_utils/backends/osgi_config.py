@@ -55,8 +55,7 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.surface import SY
 _OPTION_FOR_ATTRIBUTE = dict((attribute, OPTION_FOR_KEY[key]) for key, attribute in OSGI_ATTRIBUTES.items())
 _CREDENTIAL_IDENTITY = OrderedDict((OSGI_ATTRIBUTES[secret], tuple(OSGI_ATTRIBUTES[key] for key in keys))
                                    for secret, keys in CREDENTIAL_IDENTITY.items())
-# Attributes Configuration Admin / FileInstall may add for their own bookkeeping:
-# a file holding only these besides ours is still "ours" to delete.
+
 
 def configs_dir(params):
     """``osgi_configs_dir``, else ``<liferay_home>/osgi/configs``."""
