@@ -4,13 +4,13 @@ Needs a JDK (java, javac, keytool) and Debian's javax.mail.jar; without them the
 """
 
 import os
-import shutil
 import stat
 import subprocess
 import time
 
 import pytest
 
+import javatools
 from mailstack_fixtures import require_pop
 from mail_check_calls import check, failed, password, pop, smtp, steps
 from system_deps import skip_missing
@@ -19,22 +19,17 @@ DEBIAN_MAIL_JAR = '/usr/share/java/javax.mail.jar'
 STORE_PASSWORD = 'store-secret-4711'
 
 
-def _java_home():
-    if 'java' in os.environ.get('LIFERAY_OPS_TEST_WITHOUT', '').split(','):
-        return None
-    java = shutil.which('java')
-    if not java or not shutil.which('keytool') or not shutil.which('javac'):
-        return None
-    return os.path.dirname(os.path.dirname(os.path.realpath(java)))
-
-
 @pytest.fixture(scope='module')
 def jdk():
-    home = _java_home()
-    if home is None:
-        skip_missing('java', 'no JDK (java, javac, keytool) for the java engine of mail_check')
-    if not os.path.exists(DEBIAN_MAIL_JAR):
-        skip_missing('javamail', '%s is missing (apt-get install libmail-java)' % DEBIAN_MAIL_JAR)
+    """The JDK's home; skips (fails under CI) without a JDK with keytool or without Debian's javax.mail.jar."""
+    try:
+        java = javatools.java_binaries()[0]
+        javatools.jar(os.path.basename(DEBIAN_MAIL_JAR))
+    except javatools.JavaUnavailable as missing:
+        skip_missing('java', str(missing))
+    home = os.path.dirname(os.path.dirname(os.path.realpath(java)))
+    if not os.path.exists(os.path.join(home, 'bin', 'keytool')):
+        skip_missing('java', 'the JDK at %s has no keytool for the trust store tests' % home)
     return home
 
 
