@@ -571,15 +571,15 @@ def main():
             engine_note = 'python engine: the portal\'s JVM cannot run the check here: %s' % exc
             java = None
 
-    credentials = [(server['user'], server['password']) for server in (settings.smtp, settings.pop) if server]
+    servers = [(kind, server) for kind, server in (('smtp', settings.smtp), ('pop', settings.pop)) if server is not None]
+    credentials = [(server['user'], server['password']) for _kind, server in servers]
     credentials += [(None, secret) for secret in (java.secrets() if java else ())]
     credentials += [(None, params['java_truststore_password'])] if params['java_truststore_password'] else []
     credentials += [(None, connector['client_secret'])] if connector else []
     redactor = Redactor(credentials)
-    servers = [(kind, server) for kind, server in (('smtp', settings.smtp), ('pop', settings.pop)) if server is not None]
     oauth = None
     if connector is not None:
-        users = [server['user'] for server in (settings.smtp, settings.pop) if server]
+        users = [server['user'] for _kind, server in servers]
         oauth = TokenSource(connector, token_url=params['token_url'], timeout=params['timeout'],
                             validate_certs=params['validate_certs'], ca_path=params['ca_path'],
                             on_token=lambda token: redactor.add([form for user in users

@@ -27,6 +27,7 @@ import socket
 import ssl
 import time
 
+from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.oauth import TokenError
 from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.tls import (
     TlsSniffer, describe_cert_error, make_context, sniff_plaintext, tls_details,
 )
@@ -215,6 +216,13 @@ class ServerProbe(object):
 
     def _label(self, text):
         return '%s %s:%d: %s' % (self.kind, self.host, self.port, text)
+
+    def _token(self):
+        """Microsoft 365: the client-credentials token, or a step failure naming the token stage."""
+        try:
+            return self.oauth.get()
+        except TokenError as exc:
+            raise StepFailed(self._label('microsoft365 %s' % exc.message), stage='token', **self.oauth.facts)
 
     def _close(self):
         try:

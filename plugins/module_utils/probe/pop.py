@@ -12,7 +12,7 @@ __metaclass__ = type
 import base64
 
 from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.base import ServerProbe
-from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.oauth import TokenError, xoauth2_string
+from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.oauth import xoauth2_string
 from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.wire import StepFailed, printable
 
 
@@ -74,10 +74,7 @@ class PopProbe(ServerProbe):
 
     def _xoauth2(self, deadline):
         """Microsoft 365: AUTH XOAUTH2, the server's "+" continuation, then the base64 XOAUTH2 string."""
-        try:
-            token = self.oauth.get()
-        except TokenError as exc:
-            raise StepFailed(self._label('microsoft365 %s' % exc.message), stage='token', **self.oauth.facts)
+        token = self._token()
         reply = self._command(deadline, b'AUTH XOAUTH2')
         if reply.startswith(b'+') and not reply.startswith(b'+OK'):
             blob = base64.b64encode(xoauth2_string(self.user, token).encode('utf-8'))

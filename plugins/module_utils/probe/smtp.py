@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.base import ServerProbe
-from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.oauth import TokenError, xoauth2_string
+from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.oauth import xoauth2_string
 from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.tls import describe_cert_error
 from ansible_collections.liferay_ops.mail.plugins.module_utils.probe.wire import StepFailed, printable
 
@@ -117,10 +117,7 @@ class SmtpProbe(ServerProbe):
 
     def _xoauth2(self, smtp, deadline):
         """Microsoft 365: a client-credentials token from microsoft365.token_url, then AUTH XOAUTH2."""
-        try:
-            token = self.oauth.get()
-        except TokenError as exc:
-            raise StepFailed(self._label('microsoft365 %s' % exc.message), stage='token', **self.oauth.facts)
+        token = self._token()
         deadline.arm(smtp.sock)
         mechanisms = smtp.esmtp_features.get('auth', '').upper().split()
         if 'XOAUTH2' not in mechanisms:
