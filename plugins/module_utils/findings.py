@@ -206,13 +206,11 @@ def system_configuration(directory):
     return path, dict((name, document.get(name)) for name in document.attributes if not name.startswith(':'))
 
 
-def system_configuration_report(liferay_home):
-    """path, shape and settings (masked) of MailSettingSystemConfiguration.config under ``liferay_home``, or None."""
-    directory = '%s/osgi/configs' % liferay_home if liferay_home else None
-    found = system_configuration(directory) if directory else None
-    if found is None:
+def system_configuration_report(system):
+    """path, shape and settings (masked) of ``system``, a (path, attributes) pair of system_configuration(), or None."""
+    if system is None:
         return None
-    path, attributes = found
+    path, attributes = system
     settings = dict((name, list(value.value) if isinstance(value.value, list) else mask_value(name, value.value))
                     for name, value in attributes.items() if value is not None)
     return dict(path=path, shape=detect_shape(attributes), settings=settings)

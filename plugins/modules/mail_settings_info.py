@@ -399,12 +399,10 @@ def _shared_properties_findings(layer, params):
     return found
 
 
-def osgi_configuration(params):
-    """The 2025.Q4 mail configuration files under <liferay_home>/osgi/configs (an empty list without any)."""
+def osgi_configs_dir(params):
+    """<liferay_home>/osgi/configs when it exists, else None."""
     directory = os.path.join(params['liferay_home'], 'osgi', 'configs') if params['liferay_home'] else None
-    if directory is None or not os.path.isdir(directory):
-        return []
-    return osgi_files(directory)
+    return directory if directory and os.path.isdir(directory) else None
 
 
 def osgi_findings(configs):
@@ -425,12 +423,10 @@ def osgi_findings(configs):
     return found
 
 
-def surface_findings(layers, effective, configs, params):
+def surface_findings(layers, effective, configs, system, params):
     """Ports against protocols, advanced properties, JNDI, the send blacklist, env duplicates, split values
     (findings.py), for the 7.4 layers and the 2025.Q4 files."""
     found = portal_findings(layers, effective, params)
-    directory = os.path.join(params['liferay_home'], 'osgi', 'configs') if params['liferay_home'] else None
-    system = system_configuration(directory) if directory and os.path.isdir(directory) else None
     found.extend(extra_osgi_findings(configs, system, effective, params))
     return found
 
@@ -439,14 +435,6 @@ def _instance(params):
     if params['company_id'] is not None:
         return 'company %d at %s' % (params['company_id'], params['portal_url'])
     return 'instance %s at %s' % (params['company_web_id'] or 'liferay.com', params['portal_url'])
-
-
-def microsoft365_connector(params):
-    """The Microsoft 365 connector's .config that applies to the instance (company_id) or system-wide, or None."""
-    home = params['liferay_home']
-    if not home:
-        return None
-    return connector_report(os.path.join(home, 'osgi', 'configs'), params.get('company_id'))
 
 
 def main():
@@ -469,13 +457,17 @@ def main():
     )
     try:
         layers = read_layers(module)
-        configs = osgi_configuration(module.params)
+        # The 2025.Q4 files under <liferay_home>/osgi/configs, each read once; a file Liferay would not read
+        # whole fails here, with the module's message.
+        directory = osgi_configs_dir(module.params)
+        configs = osgi_files(directory) if directory else []
+        system = system_configuration(directory) if directory else None
+        connector = connector_report(directory, module.params.get('company_id')) if directory else None
     except MailError as exc:
         module.fail_json(msg=str(exc))
     effective = resolve(layers)
     found = findings(layers, effective, module.params) + osgi_findings(configs)
-    found.extend(surface_findings(layers, effective, configs, module.params))
-    connector = microsoft365_connector(module.params)
+    found.extend(surface_findings(layers, effective, configs, system, module.params))
     found.extend(connector_findings(connector, *(effective.get(key, ('', ''))[0]
                                                  for key in (SMTP_HOST, TRANSPORT_PROTOCOL, POP_HOST, STORE_PROTOCOL))))
     for finding in found:
@@ -493,7 +485,7 @@ def main():
                                  superseded_by=entry.superseded_by) for entry in configs],
         findings=found,
         microsoft365=dict(connector, settings=dict(masked(connector['settings']))) if connector else None,
-        system_configuration=system_configuration_report(module.params['liferay_home']),
+        system_configuration=system_configuration_report(system),
     )
 
 

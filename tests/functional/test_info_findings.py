@@ -170,3 +170,16 @@ def test_osgi_blacklist_matches_exactly_as_2025q4_does(home, tmp_path):
     found = '\n'.join(run.result['findings'])
     assert 'the default sender ops@example.com' not in found
     assert 'the test recipient x@example.com is on the send blacklist (sendBlacklist in' in found
+
+
+@pytest.mark.parametrize('name', [SYSTEM_PID + '.config',
+                                  'com.liferay.mail.outlook.auth.connector.provider.internal.configuration.'
+                                  'MailOutlookAuthConnectorCompanyConfiguration.config'])
+def test_a_config_file_liferay_would_not_read_whole_fails_with_a_message(home, tmp_path, name):
+    """A system or connector .config that stops Liferay's reader part-way fails the module naming the file and line."""
+    write_config(home, PID + '.config', 'outgoingSMTPServer="smtp.example.com"\n')
+    write_config(home, name, 'clientId="a"\nthis is not a config line\n')
+    run = run_module(tmp_path, MODULE, dict(liferay_home=str(home)))
+    assert run.rc != 0
+    assert name in run.result['msg'] and 'Unable to parse config line' in run.result['msg'], run.result['msg']
+    assert 'Traceback' not in run.output
