@@ -37,7 +37,7 @@ from collections import OrderedDict
 
 from ansible_collections.liferay_ops.mail.plugins.module_utils.atomic_file import read_existing
 from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import EnvFileError
-from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.properties import interpolate, split_list
+from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.properties import JAVA_TRIM, interpolate, split_list
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import ADVANCED_PROPERTIES, OPTION_FOR_KEY
 
 PREFIX = 'LIFERAY_'
@@ -60,8 +60,6 @@ for _letter in string.ascii_uppercase:
 for _digit in string.digits:
     _NAMED['NUMBER' + _digit] = _digit
 
-# Java String.trim() removes every character up to U+0020.
-_JAVA_TRIM = ''.join(chr(code) for code in range(0x21))
 _INT_MAX = 2 ** 31 - 1
 
 # The names the encoder prefers for characters that need one.
@@ -88,7 +86,7 @@ def encode_name(key):
 
 def _parse_int(token):
     """GetterUtil.get(token, -1): trimmed, optional sign, ASCII digits, within int range; else -1."""
-    text = token.strip(_JAVA_TRIM)
+    text = token.strip(JAVA_TRIM)
     body = text[1:] if text[:1] in ('+', '-') else text
     if not body or any(char not in string.digits for char in body):
         return -1

@@ -41,6 +41,7 @@ import unicodedata
 from collections import OrderedDict, namedtuple
 
 from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import OsgiConfigError
+from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.properties import JAVA_TRIM
 from ansible_collections.liferay_ops.mail.plugins.module_utils.redact import may_hold_secret
 
 
@@ -323,12 +324,7 @@ def render_entry(name, config_value, newline='\n', separator='='):
 
 def _java_trim(text):
     """String.trim(): drops every character up to U+0020 at both ends."""
-    start, end = 0, len(text)
-    while start < end and text[start] <= ' ':
-        start += 1
-    while end > start and text[end - 1] <= ' ':
-        end -= 1
-    return text[start:end]
+    return text.strip(JAVA_TRIM)
 
 
 def _is_java_space(ch):

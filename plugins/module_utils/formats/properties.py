@@ -63,7 +63,7 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import Pro
 DEFAULT_MARKER = '# Mail session, managed by liferay_ops.mail'
 
 # Java String.trim() removes every character up to U+0020.
-_JAVA_TRIM = ''.join(chr(code) for code in range(0x21))
+JAVA_TRIM = ''.join(chr(code) for code in range(0x21))
 # \s of java.util.regex without UNICODE_CHARACTER_CLASS.
 _REGEX_SPACE = ' \t\n\x0b\x0c\r'
 
@@ -220,7 +220,7 @@ def split_list(value):
             token.append(char)
             escaping = False
         elif char == ',':
-            pieces.append(''.join(token).strip(_JAVA_TRIM))
+            pieces.append(''.join(token).strip(JAVA_TRIM))
             token = []
         elif char == '\\':
             escaping = True
@@ -228,7 +228,7 @@ def split_list(value):
             token.append(char)
     if escaping:
         token.append('\\')
-    pieces.append(''.join(token).strip(_JAVA_TRIM))
+    pieces.append(''.join(token).strip(JAVA_TRIM))
     return pieces
 
 
@@ -313,7 +313,7 @@ def _join_continuation(lines, index, trimmed):
         while True:
             if index == count:
                 return None  # Commons drops a continuation still open at EOF
-            trimmed = lines[index].strip(_JAVA_TRIM)
+            trimmed = lines[index].strip(JAVA_TRIM)
             index += 1
             if not _is_comment(trimmed):
                 break
@@ -347,7 +347,7 @@ class _Definitions:
     def _read(self, lines):
         count = len(lines)
         match_key = _KEY_SEPARATOR.match
-        trim = _JAVA_TRIM
+        trim = JAVA_TRIM
         first = self.first
         position = 0
         while position < count:
@@ -578,7 +578,7 @@ class PropertiesDocument:
         if encoded_value == '' and separator.strip(_REGEX_SPACE) == '':
             separator = '='  # "key" alone, without a value, would have no separator
         original = self._lines[start]
-        indent = original[:len(original) - len(original.lstrip(_JAVA_TRIM))]
+        indent = original[:len(original) - len(original.lstrip(JAVA_TRIM))]
         last_eol = self._eols[defs.ends[first] - 1]
         for number in numbers:
             self._drop_lines(number)
@@ -598,7 +598,7 @@ class PropertiesDocument:
         """Delete a definition's lines, keeping comment lines inside its continuation."""
         start = self._defs.starts[number]
         for index in range(start, self._defs.ends[number]):
-            if index == start or not _is_comment(self._lines[index].strip(_JAVA_TRIM)):
+            if index == start or not _is_comment(self._lines[index].strip(JAVA_TRIM)):
                 self._lines[index] = None
 
     def remove(self, key):
@@ -620,11 +620,11 @@ class PropertiesDocument:
         at the end of the file, but before a continuation left open there,
         which would otherwise swallow the new lines.
         """
-        marker = self.marker.strip(_JAVA_TRIM)
+        marker = self.marker.strip(JAVA_TRIM)
         lines = self._lines
         defs = self._defs
         for index, line in enumerate(lines):
-            if line is None or line.strip(_JAVA_TRIM) != marker:
+            if line is None or line.strip(JAVA_TRIM) != marker:
                 continue
             live = [number for number in range(len(defs.starts))
                     if lines[defs.starts[number]] is not None]
@@ -657,7 +657,7 @@ class PropertiesDocument:
             out[-1] += newline
         block = []
         if with_marker:
-            if out and out[-1].strip(_JAVA_TRIM) != '':
+            if out and out[-1].strip(JAVA_TRIM) != '':
                 block.append('')
             block.append(self.marker)
         block.extend(line for line, _value in self._appended.values())
