@@ -19,7 +19,7 @@ From the layers of Liferay 7.4 (``effective``: key -> (value, source)) and from 
 import re
 
 from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.mail_config import read_config_file
-from ansible_collections.liferay_ops.mail.plugins.module_utils.layers import PORTAL_DEFAULTS
+from ansible_collections.liferay_ops.mail.plugins.module_utils.layers import DEFAULT_SOURCE, PORTAL_DEFAULTS
 from ansible_collections.liferay_ops.mail.plugins.module_utils.redact import mask_value
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
     ADVANCED_PROPERTIES,
@@ -40,7 +40,6 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.surface import (
     detect_shape,
 )
 
-DEFAULT_SOURCE = 'portal.properties (default)'
 # MailSettingCompanyConfiguration metatype defaults (docs/liferay-model.md §8).
 OSGI_DEFAULTS = {'outgoingSMTPPort': '25', 'transportProtocol': 'smtp', 'enableStartTLS': 'true',
                  'incomingPOPPort': '110', 'storeProtocol': 'pop3', 'additionalJavaMailProperties': ''}

@@ -70,6 +70,8 @@ PORTAL_DEFAULTS = OrderedDict((
 ))
 PORTAL_DEFAULTS.update(SENDER_DEFAULTS)
 PORTAL_DEFAULTS[SEND_BLACKLIST] = ','.join(BLACKLIST_DEFAULT)
+# The source resolve() names for a value no layer sets.
+DEFAULT_SOURCE = 'portal.properties (default)'
 
 INCLUDE_KEY = 'include-and-override'
 
@@ -242,7 +244,7 @@ def _by_path(entries, path):
 
 def resolve(layers):
     """key -> (value, layer name) of the layer that wins, defaults included."""
-    effective = OrderedDict((key, (value, 'portal.properties (default)')) for key, value in PORTAL_DEFAULTS.items())
+    effective = OrderedDict((key, (value, DEFAULT_SOURCE)) for key, value in PORTAL_DEFAULTS.items())
     for layer in layers:
         for key, value in layer.values.items():
             effective[key] = (value, layer.name)

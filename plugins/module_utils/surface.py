@@ -34,7 +34,6 @@ SENDER_DEFAULTS = OrderedDict(((SENDER_NAME, 'Joe Bloggs'), (SENDER_ADDRESS, 'te
 BLACKLIST_DEFAULT = ('noreply@liferay.com', 'test@liferay.com', 'noreply@domain.invalid', 'test@domain.invalid')
 
 # Portal property keys this file's options write, in file order.
-SURFACE_KEYS = (SENDER_NAME, SENDER_ADDRESS, JNDI_NAME)
 OPTION_FOR_SURFACE_KEY = {SENDER_NAME: 'sender.name', SENDER_ADDRESS: 'sender.address', JNDI_NAME: 'jndi_name'}
 
 SYSTEM_PID = 'com.liferay.mail.settings.configuration.MailSettingSystemConfiguration'
@@ -81,7 +80,6 @@ SYSTEM_ONLY_OPTIONS = tuple(option for option in SYSTEM_OPTIONS if option != 'jn
 # Types in the metatype: sendBlacklist is String[], throwsExceptionOnFailure boolean, the rest String.
 SYSTEM_ARRAY_OPTIONS = frozenset(('send_blacklist',))
 SYSTEM_BOOLEAN_OPTIONS = frozenset(('throws_exception_on_failure',))
-ALL_SYSTEM_ATTRIBUTES = frozenset(name for shape in SYSTEM_ATTRIBUTE_SHAPES.values() for name in shape.values())
 SCOPES = ('instance', 'system')
 
 # Validator.isEmailAddress's pattern (portal-kernel Validator._emailAddressPattern), ASCII only.
@@ -189,9 +187,6 @@ class Surface:
                                         'reply addresses Liferay generates, e.g. events (letters, digits, "-")')
             system[option] = value
         return cls(sender, _validate_jndi(params.get('jndi_name')), bool(params.get('override_jndi_session')), system)
-
-    def given(self):
-        return self.sender is not None or self.jndi_name is not None
 
     def check_backend(self, backend, params):
         """Refuse the system-scoped options and ``scope`` where the backend cannot write them."""

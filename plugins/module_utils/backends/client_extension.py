@@ -55,7 +55,6 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
 
 FILE_NAME = 'client-extension.yaml'
 DEFAULT_ID = 'mail-instance-settings'
-SECRET_MODES = ('refuse', 'inline')
 
 _OPTION_FOR_ATTRIBUTE = dict((attribute, OPTION_FOR_KEY[key]) for key, attribute in OSGI_ATTRIBUTES.items())
 _CREDENTIAL_IDENTITY = OrderedDict((OSGI_ATTRIBUTES[secret], tuple(OSGI_ATTRIBUTES[key] for key in keys))

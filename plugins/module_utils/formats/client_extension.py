@@ -82,13 +82,6 @@ _DQ_HEX = {'x': 2, 'u': 4, 'U': 8}
 _WRITE_ESCAPES = {'"': '\\"', '\\': '\\\\', '\n': '\\n', '\t': '\\t', '\r': '\\r'}
 
 
-def scalar(value):
-    """The typed form of a value this module writes: a bool stays a bool, anything else is text."""
-    if isinstance(value, bool):
-        return (BOOL, value)
-    return (STR, value)
-
-
 def scalar_text(typed):
     """A typed scalar as the text a diff shows: booleans as 'true'/'false'."""
     kind, value = typed
