@@ -92,6 +92,10 @@ CREDENTIAL_IDENTITY = OrderedDict((
     (SMTP_PASSWORD, (SMTP_HOST, SMTP_PORT, TRANSPORT_PROTOCOL, SMTP_STARTTLS, SMTP_USER)),
     (POP_PASSWORD, (POP_HOST, POP_PORT, STORE_PROTOCOL, POP_USER)),
 ))
+# The same two maps in the attribute names of the 2025.Q4 mail configuration (osgi_config, client_extension).
+OPTION_FOR_OSGI_ATTRIBUTE = dict((attribute, OPTION_FOR_KEY[key]) for key, attribute in OSGI_ATTRIBUTES.items())
+OSGI_CREDENTIAL_IDENTITY = OrderedDict((OSGI_ATTRIBUTES[secret], tuple(OSGI_ATTRIBUTES[key] for key in keys))
+                                       for secret, keys in CREDENTIAL_IDENTITY.items())
 
 # First-class JavaMail TLS and timeout options of smtp/pop: option -> property name after the prefix.
 TRANSPORT_OPTIONS = OrderedDict((

@@ -46,19 +46,16 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.atomic_file impor
 from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.mail_config import COMPANY_PID, MANAGED_ATTRIBUTES
 from ansible_collections.liferay_ops.mail.plugins.module_utils.redact import password_values
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
-    CREDENTIAL_IDENTITY,
-    OPTION_FOR_KEY,
+    OPTION_FOR_OSGI_ATTRIBUTE,
     OSGI_ATTRIBUTES,
     OSGI_BOOLEAN_ATTRIBUTES,
+    OSGI_CREDENTIAL_IDENTITY,
     OSGI_SECRET_ATTRIBUTES,
 )
 
 FILE_NAME = 'client-extension.yaml'
 DEFAULT_ID = 'mail-instance-settings'
 
-_OPTION_FOR_ATTRIBUTE = dict((attribute, OPTION_FOR_KEY[key]) for key, attribute in OSGI_ATTRIBUTES.items())
-_CREDENTIAL_IDENTITY = OrderedDict((OSGI_ATTRIBUTES[secret], tuple(OSGI_ATTRIBUTES[key] for key in keys))
-                                   for secret, keys in CREDENTIAL_IDENTITY.items())
 _ADVANCED = OSGI_ATTRIBUTES['mail.session.mail.advanced.properties']
 # A reference to a secret in Liferay's SecretManager, which MailServiceImpl resolves (SecretResolver) in the
 # newest builds; it names a secret and is no secret itself (docs/saas.md).
@@ -81,7 +78,7 @@ class ClientExtensionBackend(FileBackend):
     file_option = 'client_extension_file'
     key_order = MANAGED_ATTRIBUTES
     secret_keys = OSGI_SECRET_ATTRIBUTES
-    credential_identity = _CREDENTIAL_IDENTITY
+    credential_identity = OSGI_CREDENTIAL_IDENTITY
 
     def __init__(self, module, settings):
         params = module.params
@@ -188,7 +185,7 @@ class ClientExtensionBackend(FileBackend):
         return self.document.value(key) == self._typed(key, value)
 
     def option_for(self, key):
-        return _OPTION_FOR_ATTRIBUTE.get(key, key)
+        return OPTION_FOR_OSGI_ATTRIBUTE.get(key, key)
 
     def _frame_missing(self):
         return (self.document.value('type') != (STR, INSTANCE_SETTINGS)
