@@ -97,12 +97,6 @@ class Microsoft365Backend(OsgiFileBackend):
         desired.update(self.settings.microsoft365_attributes())
         return desired
 
-    def plan_absent(self, current):
-        desired = OrderedDict((name, None) for name in current)
-        if COMPANY_ID in current and self.foreign_attributes():
-            desired[COMPANY_ID] = current[COMPANY_ID]
-        return desired
-
     def option_for(self, key):
         return OPTION_FOR_ATTRIBUTE.get(key, key)
 
@@ -114,13 +108,6 @@ class Microsoft365Backend(OsgiFileBackend):
 
     def check(self, desired):
         self.check_values(desired)
-
-    def holds(self, key, value):
-        return self.values().get(key) == value
-
-    def should_delete(self):
-        return self.params.get('state') == 'absent' and not self.foreign_attributes() and \
-            all(name not in self.document.attributes for name in ATTRIBUTES)
 
     def holds_secret(self):
         value = self.document.get('clientSecret')

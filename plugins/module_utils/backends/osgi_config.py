@@ -45,16 +45,11 @@ from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.mail_conf
 
 from ansible_collections.liferay_ops.mail.plugins.module_utils.portal.client import PortalClient
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
-    CREDENTIAL_IDENTITY,
-    OPTION_FOR_KEY,
-    OSGI_ATTRIBUTES,
+    OPTION_FOR_OSGI_ATTRIBUTE,
+    OSGI_CREDENTIAL_IDENTITY,
     OSGI_SECRET_ATTRIBUTES,
 )
 from ansible_collections.liferay_ops.mail.plugins.module_utils.surface import SYSTEM_ONLY_OPTIONS
-
-_OPTION_FOR_ATTRIBUTE = dict((attribute, OPTION_FOR_KEY[key]) for key, attribute in OSGI_ATTRIBUTES.items())
-_CREDENTIAL_IDENTITY = OrderedDict((OSGI_ATTRIBUTES[secret], tuple(OSGI_ATTRIBUTES[key] for key in keys))
-                                   for secret, keys in CREDENTIAL_IDENTITY.items())
 
 
 def configs_dir(params):
@@ -70,7 +65,7 @@ def configs_dir(params):
 class OsgiConfigBackend(OsgiFileBackend):
     key_order = (COMPANY_ID,) + MANAGED_ATTRIBUTES
     secret_keys = OSGI_SECRET_ATTRIBUTES
-    credential_identity = _CREDENTIAL_IDENTITY
+    credential_identity = OSGI_CREDENTIAL_IDENTITY
 
     def __init__(self, module, settings):
         super().__init__(module, settings)
@@ -179,13 +174,6 @@ class OsgiConfigBackend(OsgiFileBackend):
         desired.update(self.settings.osgi_attributes())
         return desired
 
-    def plan_absent(self, current):
-        desired = super().plan_absent(current)
-        if COMPANY_ID in current and self.foreign_attributes():
-            # Other instance-scoped settings stay in the file; they still need their companyId.
-            desired[COMPANY_ID] = current[COMPANY_ID]
-        return desired
-
     def check(self, desired):
         if self.surface.sender is not None:
             # Neither MailSettingCompanyConfiguration nor MailSettingSystemConfiguration has a sender attribute:
@@ -203,11 +191,8 @@ class OsgiConfigBackend(OsgiFileBackend):
     def config_value(self, name, text):
         return config_value(name, text)
 
-    def holds(self, key, value):
-        return self.values().get(key) == value
-
     def option_for(self, key):
-        return _OPTION_FOR_ATTRIBUTE.get(key, key)
+        return OPTION_FOR_OSGI_ATTRIBUTE.get(key, key)
 
     def needs_write(self, before, desired):
         unstable = [name for name in desired if name in self.document.unstable]
@@ -226,10 +211,6 @@ class OsgiConfigBackend(OsgiFileBackend):
         # handler has no @Deactivate, so deleting a scoped file leaves the session as it was
         # (docs/liferay-model.md §8).
         return self.deleted_scoped
-
-    def should_delete(self):
-        return self.params.get('state') == 'absent' and not self.foreign_attributes() and \
-            all(name not in self.document.attributes for name in MANAGED_ATTRIBUTES)
 
     def holds_secret(self):
         return any(self.document.get(name) is not None and scalar_text(self.document.get(name))

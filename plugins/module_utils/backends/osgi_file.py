@@ -17,7 +17,7 @@ import os
 
 from ansible_collections.liferay_ops.mail.plugins.module_utils.backends.base import FileBackend
 from ansible_collections.liferay_ops.mail.plugins.module_utils.errors import BackendError, OsgiConfigError
-from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.mail_config import read_config_file
+from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.mail_config import COMPANY_ID, read_config_file
 from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.osgi_config import (
     OsgiConfigDocument,
     check_config_value,
@@ -61,6 +61,21 @@ class OsgiFileBackend(FileBackend):
         """Attributes of the file that this backend does not manage."""
         ours = set(self.key_order) | BOOKKEEPING
         return [name for name in self.document.attributes if name not in ours and not name.startswith(':')]
+
+    def plan_absent(self, current):
+        desired = super().plan_absent(current)
+        if COMPANY_ID in current and self.foreign_attributes():
+            # Other instance-scoped settings stay in the file; they still need their companyId.
+            desired[COMPANY_ID] = current[COMPANY_ID]
+        return desired
+
+    def holds(self, key, value):
+        return self.values().get(key) == value
+
+    def should_delete(self):
+        """state=absent removes a file that holds nothing but what this backend manages."""
+        return self.params.get('state') == 'absent' and not self.foreign_attributes() and \
+            all(name not in self.document.attributes for name in self.key_order if name != COMPANY_ID)
 
     def check_values(self, desired):
         """Refuse, naming the option, a value Liferay's reader would not give back as written."""

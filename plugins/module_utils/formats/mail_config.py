@@ -145,14 +145,15 @@ def scoped_files(directory, prefix=SCOPED_PREFIX):
                   key=_update_order)
 
 
-def scoped_files_for(directory, company_id, web_id=None):
-    """Scoped mail configuration files in ``directory`` for one instance, the one Liferay uses last.
+def scoped_files_for(directory, company_id, web_id=None, prefix=SCOPED_PREFIX):
+    """Scoped configuration files of ``prefix`` (the mail configuration's by default) in ``directory`` for one
+    instance, the one Liferay uses last.
 
     A file belongs to the instance when its companyId is ``company_id`` or, without a companyId, its
     portable key names ``web_id``.
     """
     found = []
-    for path in scoped_files(directory):
+    for path in scoped_files(directory, prefix):
         document = read_config_file(path)
         if document is None:
             continue

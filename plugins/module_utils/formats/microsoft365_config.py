@@ -21,9 +21,7 @@ import os
 from ansible_collections.liferay_ops.mail.plugins.module_utils.formats import mail_config
 from ansible_collections.liferay_ops.mail.plugins.module_utils.formats.mail_config import (
     COMPANY_ID,
-    company_of,
     read_config_file,
-    scoped_files,
 )
 from ansible_collections.liferay_ops.mail.plugins.module_utils.settings import (
     MICROSOFT365_ATTRIBUTES,
@@ -46,12 +44,7 @@ def scoped_name(company_id):
 
 def scoped_files_for(directory, company_id):
     """The scoped connector files in ``directory`` whose companyId is ``company_id``, the one Liferay uses last."""
-    found = []
-    for path in scoped_files(directory, SCOPED_PREFIX):
-        document = read_config_file(path)
-        if document is not None and company_of(document) == int(company_id):
-            found.append(path)
-    return found
+    return mail_config.scoped_files_for(directory, company_id, prefix=SCOPED_PREFIX)
 
 
 def attribute_values(document):
